@@ -1,0 +1,488 @@
+//! One date parser for every format.
+//!
+//! `parse_date` turns the date strings found in documents (datelines, citations, meta
+//! tags, mail headers, JSON fields) into a UTC [`Timestamp`]. Rules, in order:
+//!
+//! 1. RFC 3339 (`2017-11-11T10:00:00-05:00`) and RFC 2822 (`Sat, 11 Nov 2017 10:00:00
+//!    -0500`), converted to UTC.
+//! 2. Anything else is split into numbers and words. A time (`15:01`, `15:01:01.79`,
+//!    `3:04 pm`) and a zone after it (`Z`, `+05:00`, `-0500`, `UTC`, `GMT`, `EST`...)
+//!    are taken out first; the rest must be a day, a month (number or name, `Nov.`,
+//!    `Sept`) and a year, with weekday names and ordinal suffixes (`11th`) ignored.
+//! 3. All-number dates: a four-digit first number means year-month-day
+//!    (`2017/11/11`, `2017-11-11`, `2017.11.11`); `20171111` is year-month-day too.
+//!    Otherwise the year is last: with dots it is day.month.year (`11.11.2017`); with
+//!    slashes or dashes it is month/day/year (`11/25/2017`, US order) unless the first
+//!    number is over 12 (`25/11/2017`). Two-digit years: 00-69 are 2000-2069, 70-99
+//!    are 1970-1999. So `01/02/03` is 2003-01-02.
+//! 4. A value without a time of day is that calendar day at 00:00 UTC; a time without
+//!    a zone is taken as UTC.
+//!
+//! Years outside 1700..=2200 are refused (tantivy stores dates as i64 nanoseconds).
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+/// Earliest and latest years a document date may have.
+const MIN_YEAR: i16 = 1700;
+const MAX_YEAR: i16 = 2200;
+
+/// Parses a date as found in a document. `None` when the text is not a date trove
+/// understands (the caller warns and indexes the document without one).
+pub fn parse_date(input: &str) -> Option<Timestamp> {
+    let s = input
+        .trim()
+        .trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | '"' | '\''))
+        .trim();
+    if s.is_empty() || s.len() > 100 {
+        return None;
+    }
+    let ts = if let Ok(ts) = s.parse::<Timestamp>() {
+        Some(ts)
+    } else if let Ok(ts) = jiff::fmt::rfc2822::DateTimeParser::new().parse_timestamp(s) {
+        Some(ts)
+    } else {
+        parse_loose(s)
+    }?;
+    let year = ts.to_zoned_datetime(TimeZone::UTC).year();
+    (MIN_YEAR..=MAX_YEAR).contains(&year).then_some(ts)
+}
+
+/// The calendar day (UTC) of a timestamp, as `YYYY-MM-DD`.
+pub fn format_day(ts: Timestamp) -> String {
+    ts.to_zoned_datetime(TimeZone::UTC).date().to_string()
+}
+
+/// A timestamp for display and JSON: `YYYY-MM-DD` when it is exactly midnight UTC (how
+/// date-only values are stored), else RFC 3339 in UTC (`1987-02-26T15:01:01Z`).
+pub fn format_date(ts: Timestamp) -> String {
+    let zdt = ts.to_zoned_datetime(TimeZone::UTC);
+    if zdt.hour() == 0 && zdt.minute() == 0 && zdt.second() == 0 && zdt.subsec_nanosecond() == 0 {
+        zdt.date().to_string()
+    } else {
+        ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Num { value: u32, digits: usize },
+    Word(String),
+    Sep(char),
+}
+
+fn tokenize(s: &str) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    let mut chars = s.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_ascii_digit() {
+            let mut value: u32 = 0;
+            let mut digits = 0;
+            while let Some(&d) = chars.peek() {
+                let Some(v) = d.to_digit(10) else { break };
+                value = value.saturating_mul(10).saturating_add(v);
+                digits += 1;
+                chars.next();
+            }
+            toks.push(Tok::Num { value, digits });
+        } else if c.is_alphabetic() {
+            let mut word = String::new();
+            while let Some(&d) = chars.peek() {
+                if !d.is_alphabetic() {
+                    break;
+                }
+                word.extend(d.to_lowercase());
+                chars.next();
+            }
+            toks.push(Tok::Word(word));
+        } else {
+            if !c.is_whitespace() {
+                toks.push(Tok::Sep(c));
+            }
+            chars.next();
+        }
+    }
+    toks
+}
+
+fn month_from_word(w: &str) -> Option<i8> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if w == "sept" {
+        return Some(9);
+    }
+    if w.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(w))
+        .map(|i| i as i8 + 1)
+}
+
+fn is_ignored_word(w: &str) -> bool {
+    const WEEKDAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    if w.len() >= 3 && WEEKDAYS.iter().any(|d| d.starts_with(w)) {
+        return true;
+    }
+    matches!(
+        w,
+        "tues" | "thur" | "thurs" | "at" | "on" | "of" | "the" | "t" | "st" | "nd" | "rd" | "th"
+    )
+}
+
+/// Offset in seconds east of UTC for the zone names mail and news commonly carry.
+fn zone_offset(w: &str) -> Option<i32> {
+    let hours = match w {
+        "z" | "utc" | "gmt" | "ut" | "wet" => 0,
+        "est" => -5,
+        "edt" => -4,
+        "cst" => -6,
+        "cdt" => -5,
+        "mst" => -7,
+        "mdt" => -6,
+        "pst" => -8,
+        "pdt" => -7,
+        "akst" => -9,
+        "akdt" => -8,
+        "hst" => -10,
+        "bst" | "cet" | "met" | "mez" | "west" => 1,
+        "cest" | "mest" | "mesz" | "eet" => 2,
+        "eest" | "msk" => 3,
+        "jst" | "kst" => 9,
+        "aest" => 10,
+        "aedt" => 11,
+        "nzst" => 12,
+        "nzdt" => 13,
+        _ => return None,
+    };
+    Some(hours * 3600)
+}
+
+struct Clock {
+    hour: i8,
+    minute: i8,
+    second: i8,
+    nanos: i32,
+    /// Seconds east of UTC; 0 when no zone was given.
+    offset: i32,
+}
+
+/// Finds `H:MM[:SS[.fff]] [am|pm] [zone]` in `toks`, removes it, and returns it.
+fn take_clock(toks: &mut Vec<Tok>) -> Option<Clock> {
+    let start = (0..toks.len()).find(|&i| {
+        matches!(toks[i], Tok::Num { digits: 1..=2, .. })
+            && toks.get(i + 1) == Some(&Tok::Sep(':'))
+            && matches!(toks.get(i + 2), Some(Tok::Num { digits: 2, .. }))
+    })?;
+    let num = |t: &Tok| match t {
+        Tok::Num { value, .. } => *value,
+        _ => 0,
+    };
+    let mut hour = num(&toks[start]);
+    let minute = num(&toks[start + 2]);
+    let mut second = 0;
+    let mut nanos = 0;
+    let mut end = start + 3;
+    if toks.get(end) == Some(&Tok::Sep(':')) {
+        if let Some(Tok::Num { value, digits: 2 }) = toks.get(end + 1) {
+            second = *value;
+            end += 2;
+            if let (Some(Tok::Sep('.' | ',')), Some(Tok::Num { value, digits })) =
+                (toks.get(end), toks.get(end + 1))
+            {
+                let digits = (*digits).min(9) as u32;
+                let scaled = if digits == 0 {
+                    0
+                } else {
+                    // Keep the first `digits` digits' worth of precision.
+                    (*value as u64 * 10u64.pow(9 - digits)).min(999_999_999)
+                };
+                nanos = scaled as i32;
+                end += 2;
+            }
+        }
+    }
+    // am / pm, also written a.m. / p.m.
+    match toks.get(end) {
+        Some(Tok::Word(w)) if w == "am" || w == "pm" || w == "a" || w == "p" => {
+            let pm = w.starts_with('p');
+            end += 1;
+            if w.len() == 1 {
+                // a.m. -> "a" "." "m" "."
+                if toks.get(end) == Some(&Tok::Sep('.')) {
+                    end += 1;
+                }
+                if toks.get(end) == Some(&Tok::Word("m".into())) {
+                    end += 1;
+                }
+                if toks.get(end) == Some(&Tok::Sep('.')) {
+                    end += 1;
+                }
+            }
+            if hour > 12 || hour == 0 {
+                return None;
+            }
+            if pm && hour != 12 {
+                hour += 12;
+            } else if !pm && hour == 12 {
+                hour = 0;
+            }
+        }
+        _ => {}
+    }
+    let mut offset = 0i32;
+    // A zone name, possibly followed by a numeric offset (GMT+0100), or a bare offset.
+    if let Some(Tok::Word(w)) = toks.get(end) {
+        if let Some(o) = zone_offset(w) {
+            offset = o;
+            end += 1;
+        }
+    }
+    if let Some(Tok::Sep(sign @ ('+' | '-'))) = toks.get(end) {
+        let sign = if *sign == '-' { -1 } else { 1 };
+        match (toks.get(end + 1), toks.get(end + 2), toks.get(end + 3)) {
+            (
+                Some(Tok::Num {
+                    value: h,
+                    digits: 2,
+                }),
+                Some(Tok::Sep(':')),
+                Some(Tok::Num {
+                    value: m,
+                    digits: 2,
+                }),
+            ) => {
+                offset = sign * (*h as i32 * 3600 + *m as i32 * 60);
+                end += 4;
+            }
+            (Some(Tok::Num { value, digits: 4 }), _, _) => {
+                offset = sign * ((*value as i32 / 100) * 3600 + (*value as i32 % 100) * 60);
+                end += 2;
+            }
+            (
+                Some(Tok::Num {
+                    value,
+                    digits: 1..=2,
+                }),
+                _,
+                _,
+            ) => {
+                offset = sign * (*value as i32 * 3600);
+                end += 2;
+            }
+            _ => {}
+        }
+        if offset.abs() > 18 * 3600 {
+            return None;
+        }
+    }
+    // A trailing parenthesised zone comment, as in "-0500 (EST)".
+    if toks.get(end) == Some(&Tok::Sep('(')) {
+        if let (Some(Tok::Word(w)), Some(Tok::Sep(')'))) = (toks.get(end + 1), toks.get(end + 2)) {
+            if zone_offset(w).is_some() {
+                end += 3;
+            }
+        }
+    }
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    toks.drain(start..end);
+    Some(Clock {
+        hour: hour as i8,
+        minute: minute as i8,
+        second: second.min(59) as i8,
+        nanos,
+        offset,
+    })
+}
+
+fn expand_year(value: u32, digits: usize) -> Option<i16> {
+    match digits {
+        4 => i16::try_from(value).ok(),
+        1 | 2 if value < 70 => Some(2000 + value as i16),
+        1 | 2 => Some(1900 + value as i16),
+        _ => None,
+    }
+}
+
+fn parse_loose(s: &str) -> Option<Timestamp> {
+    let mut toks = tokenize(s);
+    let clock = take_clock(&mut toks);
+
+    let mut nums: Vec<(u32, usize)> = Vec::new();
+    let mut month_word: Option<i8> = None;
+    let mut seps: Vec<char> = Vec::new(); // separators between numbers
+    for tok in &toks {
+        match tok {
+            Tok::Num { value, digits } => nums.push((*value, *digits)),
+            Tok::Word(w) => {
+                if let Some(m) = month_from_word(w) {
+                    if month_word.is_some() {
+                        return None;
+                    }
+                    month_word = Some(m);
+                } else if is_ignored_word(w) || zone_offset(w).is_some() {
+                    continue;
+                } else {
+                    return None;
+                }
+            }
+            Tok::Sep(c) => {
+                if !nums.is_empty() {
+                    seps.push(*c);
+                }
+            }
+        }
+    }
+
+    let (year, month, day) = if let Some(month) = month_word {
+        let [a, b] = nums[..] else { return None };
+        if a.1 == 4 {
+            // "2017, November 11"
+            (expand_year(a.0, a.1)?, month, b.0)
+        } else {
+            // "11 Nov 2017", "Nov 11 2017", "11-Nov-17": the day is the first number.
+            (expand_year(b.0, b.1)?, month, a.0)
+        }
+    } else {
+        match nums[..] {
+            [(v, 8)] => (
+                i16::try_from(v / 10000).ok()?,
+                ((v / 100) % 100) as i8,
+                v % 100,
+            ),
+            [a, b, c] if a.1 == 4 => (expand_year(a.0, a.1)?, i8::try_from(b.0).ok()?, c.0),
+            [a, b, c] if a.1 <= 2 && b.1 <= 2 && (c.1 == 4 || c.1 <= 2) => {
+                let year = expand_year(c.0, c.1)?;
+                let dotted = seps.first() == Some(&'.');
+                if dotted || a.0 > 12 {
+                    (year, i8::try_from(b.0).ok()?, a.0)
+                } else {
+                    (year, i8::try_from(a.0).ok()?, b.0)
+                }
+            }
+            _ => return None,
+        }
+    };
+    let day = i8::try_from(day).ok()?;
+    let date = Date::new(year, month, day).ok()?;
+    let (dt, offset) = match clock {
+        Some(c) => (
+            DateTime::new(year, month, day, c.hour, c.minute, c.second, c.nanos).ok()?,
+            c.offset,
+        ),
+        None => (date.to_datetime(jiff::civil::Time::midnight()), 0),
+    };
+    let utc = dt.to_zoned_datetime(TimeZone::UTC).ok()?.timestamp();
+    Timestamp::new(utc.as_second() - i64::from(offset), utc.subsec_nanosecond()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(s: &str) -> Option<String> {
+        parse_date(s).map(format_date)
+    }
+
+    #[test]
+    fn date_table() {
+        let table: &[(&str, Option<&str>)] = &[
+            // RFC 3339 and ISO 8601, offsets converted to UTC
+            ("2017-11-11T10:00:00Z", Some("2017-11-11T10:00:00Z")),
+            ("2017-11-11T10:00:00-05:00", Some("2017-11-11T15:00:00Z")),
+            ("2017-11-11T23:30:00-05:00", Some("2017-11-12T04:30:00Z")),
+            ("2017-11-11T01:30:00+02:00", Some("2017-11-10T23:30:00Z")),
+            ("2017-11-11T10:00:00.123+0100", Some("2017-11-11T09:00:00Z")),
+            ("2017-11-11T10:00:00", Some("2017-11-11T10:00:00Z")),
+            ("2017-11-11 10:00", Some("2017-11-11T10:00:00Z")),
+            ("2017-11-11", Some("2017-11-11")),
+            ("2017/11/11", Some("2017-11-11")),
+            ("2017.11.11", Some("2017-11-11")),
+            ("20171111", Some("2017-11-11")),
+            // RFC 2822 and mail variants
+            (
+                "Sat, 11 Nov 2017 10:00:00 -0500",
+                Some("2017-11-11T15:00:00Z"),
+            ),
+            ("Mon, 5 Apr 1993 18:23:45 GMT", Some("1993-04-05T18:23:45Z")),
+            ("5 Apr 93 18:23:45 EST", Some("1993-04-05T23:23:45Z")),
+            (
+                "Tue, 6 Apr 1993 01:02:03 -0400 (EDT)",
+                Some("1993-04-06T05:02:03Z"),
+            ),
+            // Month names
+            ("November 11 2017", Some("2017-11-11")),
+            ("November 11, 2017", Some("2017-11-11")),
+            ("Nov. 11, 2017", Some("2017-11-11")),
+            ("Nov 11 2017", Some("2017-11-11")),
+            ("Sept. 5, 2017", Some("2017-09-05")),
+            ("11 November 2017", Some("2017-11-11")),
+            ("11th November 2017", Some("2017-11-11")),
+            ("Saturday, November 11, 2017", Some("2017-11-11")),
+            ("2017, November 11", Some("2017-11-11")),
+            ("(2017, November 11)", Some("2017-11-11")),
+            ("November 11, 2017 3:04 PM", Some("2017-11-11T15:04:00Z")),
+            (
+                "November 11, 2017 at 12:15 a.m. EST",
+                Some("2017-11-11T05:15:00Z"),
+            ),
+            ("26-FEB-1987 15:01:01.79", Some("1987-02-26T15:01:01Z")),
+            ("11-Nov-17", Some("2017-11-11")),
+            // All numbers, year last: one documented rule
+            ("11/25/2017", Some("2017-11-25")),
+            ("25/11/2017", Some("2017-11-25")),
+            ("11.12.2017", Some("2017-12-11")),
+            ("01/02/03", Some("2003-01-02")),
+            ("1/2/99", Some("1999-01-02")),
+            // Not dates
+            ("", None),
+            ("yesterday", None),
+            ("n/a", None),
+            ("November 2017", None),
+            ("2017-02-30", None),
+            ("13/13/2017", None),
+            ("Page 2 of 3", None),
+            ("1492-10-12", None),
+            ("99:99", None),
+        ];
+        let mut failures = Vec::new();
+        for (input, want) in table {
+            let got = show(input);
+            if got.as_deref() != *want {
+                failures.push(format!("{input:?}: got {got:?}, want {want:?}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn date_only_stays_calendar_day() {
+        let ts = parse_date("November 11 2017").unwrap();
+        assert_eq!(format_day(ts), "2017-11-11");
+        assert_eq!(format_date(ts), "2017-11-11");
+    }
+}

@@ -1,0 +1,88 @@
+//! Typed errors. Each carries the path or the query it is about and keeps its cause as
+//! `source`, so `trove: {err:#}` prints the whole chain once.
+
+use std::io;
+use std::path::PathBuf;
+
+/// A file or folder that could not be read. One of these never stops a batch.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("cannot read {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl IngestError {
+    pub fn path(&self) -> &std::path::Path {
+        match self {
+            IngestError::Read { path, .. } => path,
+        }
+    }
+}
+
+/// Errors about an index or a query.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "no trove index at {}: build one with `trove index PATH...` \
+         (or point --index or TROVE_INDEX at an existing one)",
+        path.display()
+    )]
+    NoIndex { path: PathBuf },
+
+    #[error(
+        "{} is not empty and holds no trove index; \
+         choose an empty or new folder with --index",
+        path.display()
+    )]
+    NotAnIndex { path: PathBuf },
+
+    #[error(
+        "the index at {} was built by a different version of trove (its schema differs); \
+         delete the folder and run `trove index` again",
+        path.display()
+    )]
+    SchemaMismatch { path: PathBuf },
+
+    #[error(
+        "the index at {} is locked by another `trove index` (lock file {}); \
+         wait for it to finish",
+        path.display(),
+        path.join(".tantivy-writer.lock").display()
+    )]
+    Locked { path: PathBuf },
+
+    #[error("index error in {}", path.display())]
+    Index {
+        path: PathBuf,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+
+    #[error("cannot use {}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    #[error("invalid query {query:?}: {reason}")]
+    Query { query: String, reason: String },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error and its causes on one line, `outer: inner: innermost`, as anyhow's `{:#}`.
+pub fn display_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        line.push_str(": ");
+        line.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    line
+}

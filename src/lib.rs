@@ -1,0 +1,19 @@
+//! trove: full-text search for archives of articles and documents.
+//!
+//! Indexing: path -> [`ingest`] -> [`Article`] -> `schema` -> [`index`].
+//! Searching: query text -> `query` -> [`search`] (`Vec<Hit>`) -> [`output`].
+
+pub mod article;
+pub mod date;
+pub mod error;
+pub mod index;
+pub mod ingest;
+pub mod output;
+mod query;
+mod schema;
+pub mod search;
+
+pub use article::{Article, Format};
+pub use error::{Error, IngestError};
+pub use index::{index_paths, Event, IndexOptions, IndexSummary, TroveIndex};
+pub use search::{search, Hit, SearchOptions, SearchResults};

@@ -1,0 +1,167 @@
+//! Printers: hits and summaries to any `Write`, as JSON Lines or for a person.
+//! Printers never see a searcher; everything they show is in `Hit`.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use crate::search::{Hit, SearchResults};
+
+const BOLD: &str = "\x1b[1m";
+const MATCH: &str = "\x1b[1;31m";
+const LINK: &str = "\x1b[36m";
+const RESET: &str = "\x1b[0m";
+
+/// Whether to colour: decided once by the caller (`--color`, terminal, `NO_COLOR`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+}
+
+/// One JSON object per hit, one per line.
+pub fn print_hits_json<W: Write>(out: &mut W, hits: &[Hit]) -> io::Result<()> {
+    for hit in hits {
+        serde_json::to_writer(&mut *out, hit)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Hits for a person: rank and title, date / author / publisher, source, snippet.
+pub fn print_hits_human<W: Write>(
+    out: &mut W,
+    results: &SearchResults,
+    style: Style,
+) -> io::Result<()> {
+    for hit in &results.hits {
+        let title = if hit.title.is_empty() {
+            "(untitled)"
+        } else {
+            &hit.title
+        };
+        write!(out, "{}", paint(style, BOLD, &format!("{}. ", hit.rank)))?;
+        write_marked(out, title, &hit.title_highlights, style, BOLD)?;
+        writeln!(out)?;
+        let meta: Vec<&str> = [
+            hit.date.as_deref(),
+            hit.author.as_deref(),
+            hit.publisher.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !meta.is_empty() {
+            writeln!(out, "   {}", escape(&meta.join(" | ")))?;
+        }
+        writeln!(out, "   {}", paint(style, LINK, &escape(&hit.source)))?;
+        if !hit.snippet.is_empty() {
+            write!(out, "   ")?;
+            write_marked(out, &hit.snippet, &hit.highlights, style, "")?;
+            writeln!(out)?;
+        }
+        writeln!(out)?;
+    }
+    let shown = results.hits.len();
+    let noun = if results.total == 1 { "hit" } else { "hits" };
+    if shown < results.total {
+        writeln!(out, "{shown} of {} {noun}", results.total)?;
+    } else {
+        writeln!(out, "{} {noun}", results.total)?;
+    }
+    Ok(())
+}
+
+/// Writes `text` with the byte ranges `marks` highlighted, everything escaped.
+fn write_marked<W: Write>(
+    out: &mut W,
+    text: &str,
+    marks: &[[usize; 2]],
+    style: Style,
+    base: &str,
+) -> io::Result<()> {
+    let mut at = 0;
+    for &[start, end] in marks {
+        let (Some(before), Some(marked)) = (text.get(at..start), text.get(start..end)) else {
+            continue;
+        };
+        write!(out, "{}", paint(style, base, &escape(before)))?;
+        write!(out, "{}", paint(style, MATCH, &escape(marked)))?;
+        at = end;
+    }
+    write!(
+        out,
+        "{}",
+        paint(style, base, &escape(text.get(at..).unwrap_or("")))
+    )
+}
+
+fn paint<'a>(style: Style, code: &str, text: &'a str) -> Cow<'a, str> {
+    if style.color && !code.is_empty() && !text.is_empty() {
+        Cow::Owned(format!("{code}{text}{RESET}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Text from a document made safe for a terminal: control characters (C0, DEL, C1),
+/// and bidirectional overrides are shown as `\u{..}` escapes (newlines and tabs as
+/// spaces), so no document can move the cursor, change colours or reorder a line.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' | '\r' => out.push(' '),
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_neutralises_terminal_controls() {
+        assert_eq!(escape("plain"), "plain");
+        assert_eq!(escape("a\x1b[31mred"), "a\\u{1b}[31mred");
+        assert_eq!(escape("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(escape("bell\x07"), "bell\\u{7}");
+        assert_eq!(escape("c1\u{9b}"), "c1\\u{9b}");
+        assert_eq!(escape("two\nlines"), "two lines");
+    }
+
+    #[test]
+    fn marks_are_painted_only_with_colour() {
+        let mut plain = Vec::new();
+        write_marked(
+            &mut plain,
+            "big wolf",
+            &[[4, 8]],
+            Style { color: false },
+            "",
+        )
+        .unwrap();
+        assert_eq!(String::from_utf8(plain).unwrap(), "big wolf");
+        let mut coloured = Vec::new();
+        write_marked(
+            &mut coloured,
+            "big wolf",
+            &[[4, 8]],
+            Style { color: true },
+            "",
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(coloured).unwrap(),
+            "big \x1b[1;31mwolf\x1b[0m"
+        );
+    }
+}

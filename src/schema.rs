@@ -1,0 +1,173 @@
+//! The tantivy schema: the only module that names tantivy fields and analyzers.
+//! Why each field has the options it has is in ARCHITECTURE.md.
+
+use jiff::Timestamp;
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing,
+    TextOptions, Value, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+use tantivy::{DateTime, Index, TantivyDocument};
+
+use crate::article::{Article, Format};
+
+/// Analyzer for title and body: words, lowercased, accents folded, English stems.
+/// The name carries a version: changing the chain means a new name, so an index built
+/// with the old chain fails the schema check instead of silently mismatching.
+pub(crate) const TEXT_ANALYZER: &str = "trove_en_v1";
+/// Analyzer for names (author, publisher): words, lowercased, accents folded, no stems.
+pub(crate) const NAME_ANALYZER: &str = "trove_name_v1";
+
+/// Tokens longer than this many bytes are dropped (base64 blobs, URLs run together).
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// Handles to every field, looked up once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub body: Field,
+    pub date: Field,
+    pub source: Field,
+    pub author: Field,
+    pub publisher: Field,
+    pub path: Field,
+    pub format: Field,
+}
+
+/// Names users can put before `:` in a query, in the order help texts list them.
+pub const QUERY_FIELDS: [&str; 8] = [
+    "title",
+    "body",
+    "author",
+    "publisher",
+    "source",
+    "date",
+    "path",
+    "id",
+];
+
+pub(crate) fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |analyzer: &str| {
+        TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analyzer)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+            .set_stored()
+    };
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED | FAST),
+        title: b.add_text_field("title", text(TEXT_ANALYZER)),
+        body: b.add_text_field("body", text(TEXT_ANALYZER)),
+        date: b.add_date_field(
+            "date",
+            DateOptions::from(INDEXED)
+                .set_stored()
+                .set_fast()
+                .set_precision(DateTimePrecision::Seconds),
+        ),
+        source: b.add_text_field("source", STRING | STORED),
+        author: b.add_text_field("author", text(NAME_ANALYZER)),
+        publisher: b.add_text_field("publisher", text(NAME_ANALYZER)),
+        path: b.add_text_field("path", STRING | STORED),
+        format: b.add_text_field("format", STRING | STORED),
+    };
+    (b.build(), fields)
+}
+
+/// Registers trove's analyzers; needed after every `Index::open` as well as on create.
+pub(crate) fn register_analyzers(index: &Index) {
+    let en = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build();
+    let name = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    index.tokenizers().register(TEXT_ANALYZER, en);
+    index.tokenizers().register(NAME_ANALYZER, name);
+}
+
+pub(crate) fn fields_of(schema: &Schema) -> Option<Fields> {
+    let f = |name| schema.get_field(name).ok();
+    Some(Fields {
+        id: f("id")?,
+        title: f("title")?,
+        body: f("body")?,
+        date: f("date")?,
+        source: f("source")?,
+        author: f("author")?,
+        publisher: f("publisher")?,
+        path: f("path")?,
+        format: f("format")?,
+    })
+}
+
+pub(crate) fn to_timestamp(dt: DateTime) -> Option<Timestamp> {
+    Timestamp::from_second(dt.into_timestamp_secs()).ok()
+}
+
+pub(crate) fn to_datetime(ts: Timestamp) -> DateTime {
+    DateTime::from_timestamp_secs(ts.as_second())
+}
+
+/// Article -> tantivy document.
+pub(crate) fn to_document(f: &Fields, a: &Article) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &a.id);
+    doc.add_text(f.title, &a.title);
+    doc.add_text(f.body, &a.body);
+    if let Some(ts) = a.date {
+        doc.add_date(f.date, to_datetime(ts));
+    }
+    doc.add_text(f.source, &a.source);
+    for author in &a.authors {
+        doc.add_text(f.author, author);
+    }
+    if let Some(p) = &a.publisher {
+        doc.add_text(f.publisher, p);
+    }
+    if let Some(p) = &a.path {
+        doc.add_text(f.path, p);
+    }
+    doc.add_text(f.format, a.format.as_str());
+    doc
+}
+
+/// Stored tantivy document -> Article.
+pub(crate) fn from_document(f: &Fields, doc: &TantivyDocument) -> Article {
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    Article {
+        id: text(f.id).unwrap_or_default(),
+        title: text(f.title).unwrap_or_default(),
+        date: doc
+            .get_first(f.date)
+            .and_then(|v| v.as_datetime())
+            .and_then(to_timestamp),
+        source: text(f.source).unwrap_or_default(),
+        authors: doc
+            .get_all(f.author)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        publisher: text(f.publisher),
+        path: text(f.path),
+        body: text(f.body).unwrap_or_default(),
+        format: text(f.format)
+            .and_then(|s| Format::from_name(&s))
+            .unwrap_or(Format::Text),
+    }
+}
