@@ -2,7 +2,8 @@
 //! title weighted above the body, and errors that say what is wrong and where.
 
 use tantivy::query::{Occur, Query, QueryParser, QueryParserError};
-use tantivy::query_grammar::{self, UserInputAst};
+use tantivy::query_grammar::{self, UserInputAst, UserInputLeaf};
+use tantivy::schema::Schema;
 
 use crate::error::{Error, Result};
 use crate::index::TroveIndex;
@@ -25,11 +26,53 @@ pub(crate) fn parse(trove: &TroveIndex, text: &str) -> Result<Box<dyn Query>> {
     let f = &trove.fields;
     let mut parser = QueryParser::for_index(&trove.index, vec![f.title, f.body]);
     parser.set_field_boost(f.title, TITLE_BOOST);
+    parser.allow_regexes();
     let ast = query_grammar::parse_query(text)
         .map_err(|_| err(syntax_problem(text).unwrap_or_else(|| "syntax error".to_string())))?;
+    let ast = rewrite_exists(lift_negations(ast), &trove.index.schema()).map_err(err)?;
     parser
-        .build_query_from_user_input_ast(lift_negations(ast))
+        .build_query_from_user_input_ast(ast)
         .map_err(|e| err(describe(text, &e)))
+}
+
+/// `field:*` ("has the field") needs a fast field in tantivy; for the other fields it
+/// becomes "has any term in the field", which means the same.
+fn rewrite_exists(ast: UserInputAst, schema: &Schema) -> Result<UserInputAst, String> {
+    Ok(match ast {
+        UserInputAst::Clause(children) => UserInputAst::Clause(
+            children
+                .into_iter()
+                .map(|(occur, child)| Ok((occur, rewrite_exists(child, schema)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+        UserInputAst::Boost(inner, boost) => {
+            UserInputAst::Boost(Box::new(rewrite_exists(*inner, schema)?), boost)
+        }
+        UserInputAst::Leaf(leaf) => match *leaf {
+            UserInputLeaf::Exists { field } => {
+                let entry = schema
+                    .get_field(&field)
+                    .map(|f| schema.get_field_entry(f))
+                    .map_err(|_| unknown_field(&field))?;
+                if entry.is_fast() {
+                    UserInputAst::Leaf(Box::new(UserInputLeaf::Exists { field }))
+                } else {
+                    UserInputAst::Leaf(Box::new(UserInputLeaf::Regex {
+                        field: Some(field),
+                        pattern: ".*".to_string(),
+                    }))
+                }
+            }
+            other => UserInputAst::Leaf(Box::new(other)),
+        },
+    })
+}
+
+fn unknown_field(field: &str) -> String {
+    format!(
+        "unknown field '{field}' (fields: {}); to search for the word itself, put it in quotes",
+        QUERY_FIELDS.join(", ")
+    )
 }
 
 /// tantivy reads `a AND NOT b` as `+a +(-b)`: a required clause that only excludes, which
@@ -63,10 +106,7 @@ fn lift_negations(ast: UserInputAst) -> UserInputAst {
 /// A message that points at the problem in `text`.
 fn describe(text: &str, error: &QueryParserError) -> String {
     match error {
-        QueryParserError::FieldDoesNotExist(field) => format!(
-            "unknown field '{field}' (fields: {}); to search for the word itself, put it in quotes",
-            QUERY_FIELDS.join(", ")
-        ),
+        QueryParserError::FieldDoesNotExist(field) => unknown_field(field),
         QueryParserError::SyntaxError(_) => {
             syntax_problem(text).unwrap_or_else(|| "syntax error".to_string())
         }

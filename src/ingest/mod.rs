@@ -6,6 +6,8 @@ pub mod text;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use jiff::Timestamp;
+
 use crate::article::{file_url, Article, Format};
 use crate::error::IngestError;
 
@@ -14,6 +16,23 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// How much of a file is looked at to tell text from binary.
 const SNIFF_BYTES: usize = 8192;
+
+/// What a parser extracts from one document, before identity and paths are added.
+/// Every format's parser produces these; `finish` turns them into `Article`s.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Extracted {
+    /// The record's own id (JSON `id`/`_id`), if it has one.
+    pub id: Option<String>,
+    pub title: String,
+    pub date: Option<Timestamp>,
+    pub authors: Vec<String>,
+    pub publisher: Option<String>,
+    /// A declared URL (canonical link, citation, Message-ID), if any.
+    pub source: Option<String>,
+    pub body: String,
+    /// Things that were off but did not stop the document (an unparseable date).
+    pub warnings: Vec<String>,
+}
 
 /// Why a file was deliberately not indexed. Not an error: the summary counts these.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -118,40 +137,43 @@ pub fn parse_bytes(bytes: &[u8], path: &Path, format: Format) -> Outcome {
         return Outcome::Skipped(SkipReason::Empty);
     }
     match format {
-        Format::Text => {
-            let doc = text::parse(&text);
-            let article = finish(
-                Article {
-                    id: String::new(),
-                    title: doc.title,
-                    date: doc.date,
-                    source: doc.source.unwrap_or_default(),
-                    authors: doc.authors,
-                    publisher: doc.publisher,
-                    path: None,
-                    body: doc.body,
-                    format,
-                },
-                path,
-            );
-            Outcome::Parsed {
-                articles: vec![article],
-                warnings: doc.warnings,
-            }
-        }
+        Format::Text => finish(vec![text::parse(&text)], path, format),
     }
 }
 
-/// Fills what every article gets the same way: path, default source and id.
-fn finish(mut article: Article, path: &Path) -> Article {
-    article.path = Some(path.to_string_lossy().into_owned());
-    if article.source.is_empty() {
-        article.source = file_url(path);
-    }
-    if article.id.is_empty() {
-        article.id = Article::derive_id(&article.source);
-    }
-    article
+/// Turns what a parser extracted into articles, the same way for every format: the
+/// path; the source (declared, else the file's URL, with `#N` for the Nth record of a
+/// file that holds several); the id (the record's own, else derived from the source).
+fn finish(docs: Vec<Extracted>, path: &Path, format: Format) -> Outcome {
+    let many = docs.len() > 1;
+    let mut warnings = Vec::new();
+    let articles = docs
+        .into_iter()
+        .enumerate()
+        .map(|(i, doc)| {
+            warnings.extend(doc.warnings);
+            let source = doc.source.unwrap_or_else(|| {
+                let url = file_url(path);
+                if many {
+                    format!("{url}#{}", i + 1)
+                } else {
+                    url
+                }
+            });
+            Article {
+                id: doc.id.unwrap_or_else(|| Article::derive_id(&source)),
+                title: doc.title,
+                date: doc.date,
+                source,
+                authors: doc.authors,
+                publisher: doc.publisher,
+                path: Some(path.to_string_lossy().into_owned()),
+                body: doc.body,
+                format,
+            }
+        })
+        .collect();
+    Outcome::Parsed { articles, warnings }
 }
 
 /// Bytes to text: a BOM decides (UTF-8, UTF-16); else UTF-8 if valid; else

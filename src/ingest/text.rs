@@ -30,23 +30,11 @@ use jiff::Timestamp;
 use regex::Regex;
 
 use crate::date::parse_date;
+use crate::ingest::Extracted;
 
 /// Longest title taken from a first line; a longer first line is a paragraph, not a
 /// title, so the title is its beginning and the body keeps the whole line.
 const MAX_TITLE_CHARS: usize = 200;
-
-/// What a text file yields, before identity and paths are added.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct TextDoc {
-    pub title: String,
-    pub date: Option<Timestamp>,
-    pub authors: Vec<String>,
-    pub publisher: Option<String>,
-    /// A declared URL (from the citation line), if any.
-    pub source: Option<String>,
-    pub body: String,
-    pub warnings: Vec<String>,
-}
 
 static PAGE_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -75,9 +63,9 @@ static AUTHOR_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Parses a plain-text document.
-pub fn parse(text: &str) -> TextDoc {
+pub fn parse(text: &str) -> Extracted {
     let paragraphs = paragraphs(text);
-    let mut doc = TextDoc::default();
+    let mut doc = Extracted::default();
     let Some(first) = paragraphs.first() else {
         return doc;
     };
@@ -298,13 +286,13 @@ mod tests {
     const SEED: &str =
         include_str!("../../corpus/ap-2017-11-11-data-firm-ceo-wikileaks-clinton-emails.txt");
 
-    fn fixture(name: &str) -> TextDoc {
+    fn fixture(name: &str) -> Extracted {
         let path = format!("{}/tests/fixtures/text/{name}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).expect("fixture exists");
         parse(&text)
     }
 
-    fn day(doc: &TextDoc) -> Option<String> {
+    fn day(doc: &Extracted) -> Option<String> {
         doc.date.map(format_date)
     }
 
