@@ -12,20 +12,43 @@ use serde::Serialize;
 pub enum Format {
     /// Plain text, including the phys.org article layout of the seed.
     Text,
+    Html,
+    Markdown,
+    /// A JSON document: one object, or an array of objects.
+    Json,
+    /// JSON Lines: one object per line.
+    #[serde(rename = "jsonl")]
+    JsonLines,
+    /// One RFC 822 message (.eml, Usenet posts).
+    Email,
+    Mbox,
 }
 
 impl Format {
+    pub const ALL: [Format; 7] = [
+        Format::Text,
+        Format::Html,
+        Format::Markdown,
+        Format::Json,
+        Format::JsonLines,
+        Format::Email,
+        Format::Mbox,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Text => "text",
+            Format::Html => "html",
+            Format::Markdown => "markdown",
+            Format::Json => "json",
+            Format::JsonLines => "jsonl",
+            Format::Email => "email",
+            Format::Mbox => "mbox",
         }
     }
 
     pub fn from_name(name: &str) -> Option<Format> {
-        match name {
-            "text" => Some(Format::Text),
-            _ => None,
-        }
+        Format::ALL.into_iter().find(|f| f.as_str() == name)
     }
 }
 
@@ -47,6 +70,8 @@ pub struct Article {
     pub source: String,
     pub authors: Vec<String>,
     pub publisher: Option<String>,
+    /// Tags, topics, keywords, newsgroups.
+    pub tags: Vec<String>,
     /// The file it was read from, when it came from a file.
     pub path: Option<String>,
     pub body: String,

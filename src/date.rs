@@ -38,15 +38,50 @@ pub fn parse_date(input: &str) -> Option<Timestamp> {
     if s.is_empty() || s.len() > 100 {
         return None;
     }
-    let ts = if let Ok(ts) = s.parse::<Timestamp>() {
+    let ts = parse_whole(s).or_else(|| parse_prefix(s))?;
+    let year = ts.to_zoned_datetime(TimeZone::UTC).year();
+    (MIN_YEAR..=MAX_YEAR).contains(&year).then_some(ts)
+}
+
+fn parse_whole(s: &str) -> Option<Timestamp> {
+    if s.bytes().all(|b| b.is_ascii_digit()) && matches!(s.len(), 10 | 13) {
+        // Unix time in seconds or milliseconds, as pages put in data attributes.
+        let n: i64 = s.parse().ok()?;
+        return Timestamp::from_second(if s.len() == 13 { n / 1000 } else { n }).ok();
+    }
+    if let Ok(ts) = s.parse::<Timestamp>() {
         Some(ts)
     } else if let Ok(ts) = jiff::fmt::rfc2822::DateTimeParser::new().parse_timestamp(s) {
         Some(ts)
     } else {
         parse_loose(s)
-    }?;
-    let year = ts.to_zoned_datetime(TimeZone::UTC).year();
-    (MIN_YEAR..=MAX_YEAR).contains(&year).then_some(ts)
+    }
+}
+
+/// Real data puts things after dates: markup left over (`27-MAR-1987 00:02:59.13&#5;&#5;`),
+/// comments (`9-APR-1987 00:00:00.00 # guesswork`), a broken time (`31-MAR-1987
+/// 605:12:19`), `| Updated ...`. The longest leading part that is a date is taken: cut
+/// at the first character dates never hold, then drop trailing words one at a time.
+fn parse_prefix(s: &str) -> Option<Timestamp> {
+    let cut = s
+        .find(['&', '#', ';', '|', '<', '>', '[', '{', '=', '*', '"'])
+        .map_or(s, |i| &s[..i])
+        .trim();
+    if cut.len() < s.len() {
+        if let Some(ts) = parse_whole(cut) {
+            return Some(ts);
+        }
+    }
+    let mut rest = cut;
+    for _ in 0..6 {
+        rest = rest.trim_end();
+        let i = rest.rfind(char::is_whitespace)?;
+        rest = rest[..i].trim_end_matches([',', '-', ':', '/', '(']);
+        if let Some(ts) = parse_whole(rest) {
+            return Some(ts);
+        }
+    }
+    None
 }
 
 /// The calendar day (UTC) of a timestamp, as `YYYY-MM-DD`.
@@ -180,6 +215,22 @@ fn zone_offset(w: &str) -> Option<i32> {
     Some(hours * 3600)
 }
 
+/// US zones written without standard/daylight (`Mar 9, 2017, 6:16 PM ET`): the IANA
+/// zone, and its standard offset for machines without a time zone database.
+fn zone_region(w: &str) -> Option<(&'static str, i32)> {
+    Some(match w {
+        "et" => ("America/New_York", -5 * 3600),
+        "ct" => ("America/Chicago", -6 * 3600),
+        "mt" => ("America/Denver", -7 * 3600),
+        "pt" => ("America/Los_Angeles", -8 * 3600),
+        _ => return None,
+    })
+}
+
+fn is_zone_word(w: &str) -> bool {
+    zone_offset(w).is_some() || zone_region(w).is_some()
+}
+
 struct Clock {
     hour: i8,
     minute: i8,
@@ -187,13 +238,20 @@ struct Clock {
     nanos: i32,
     /// Seconds east of UTC; 0 when no zone was given.
     offset: i32,
+    /// A zone whose offset depends on the date (US `ET`, `PT`...).
+    region: Option<(&'static str, i32)>,
 }
 
 /// Finds `H:MM[:SS[.fff]] [am|pm] [zone]` in `toks`, removes it, and returns it.
 fn take_clock(toks: &mut Vec<Tok>) -> Option<Clock> {
+    // `15:01`, or `18.16` when a zone or am/pm follows (the Guardian's `18.16 GMT`;
+    // without one, `11.12` is more likely part of a date).
     let start = (0..toks.len()).find(|&i| {
+        let sep = toks.get(i + 1);
+        let zone_after = matches!(toks.get(i + 3), Some(Tok::Word(w))
+            if is_zone_word(w) || matches!(w.as_str(), "am" | "pm" | "a" | "p"));
         matches!(toks[i], Tok::Num { digits: 1..=2, .. })
-            && toks.get(i + 1) == Some(&Tok::Sep(':'))
+            && (sep == Some(&Tok::Sep(':')) || (sep == Some(&Tok::Sep('.')) && zone_after))
             && matches!(toks.get(i + 2), Some(Tok::Num { digits: 2, .. }))
     })?;
     let num = |t: &Tok| match t {
@@ -253,10 +311,14 @@ fn take_clock(toks: &mut Vec<Tok>) -> Option<Clock> {
         _ => {}
     }
     let mut offset = 0i32;
+    let mut region = None;
     // A zone name, possibly followed by a numeric offset (GMT+0100), or a bare offset.
     if let Some(Tok::Word(w)) = toks.get(end) {
         if let Some(o) = zone_offset(w) {
             offset = o;
+            end += 1;
+        } else if let Some(r) = zone_region(w) {
+            region = Some(r);
             end += 1;
         }
     }
@@ -316,6 +378,7 @@ fn take_clock(toks: &mut Vec<Tok>) -> Option<Clock> {
         second: second.min(59) as i8,
         nanos,
         offset,
+        region,
     })
 }
 
@@ -344,7 +407,7 @@ fn parse_loose(s: &str) -> Option<Timestamp> {
                         return None;
                     }
                     month_word = Some(m);
-                } else if is_ignored_word(w) || zone_offset(w).is_some() {
+                } else if is_ignored_word(w) || is_zone_word(w) {
                     continue;
                 } else {
                     return None;
@@ -390,10 +453,19 @@ fn parse_loose(s: &str) -> Option<Timestamp> {
     let day = i8::try_from(day).ok()?;
     let date = Date::new(year, month, day).ok()?;
     let (dt, offset) = match clock {
-        Some(c) => (
-            DateTime::new(year, month, day, c.hour, c.minute, c.second, c.nanos).ok()?,
-            c.offset,
-        ),
+        Some(c) => {
+            let dt = DateTime::new(year, month, day, c.hour, c.minute, c.second, c.nanos).ok()?;
+            if let Some((name, standard)) = c.region {
+                return match TimeZone::get(name) {
+                    Ok(tz) => dt.to_zoned_datetime(tz).ok().map(|z| z.timestamp()),
+                    Err(_) => {
+                        let utc = dt.to_zoned_datetime(TimeZone::UTC).ok()?.timestamp();
+                        Timestamp::from_second(utc.as_second() - i64::from(standard)).ok()
+                    }
+                };
+            }
+            (dt, c.offset)
+        }
         None => (date.to_datetime(jiff::civil::Time::midnight()), 0),
     };
     let utc = dt.to_zoned_datetime(TimeZone::UTC).ok()?.timestamp();
@@ -451,6 +523,34 @@ mod tests {
                 Some("2017-11-11T05:15:00Z"),
             ),
             ("26-FEB-1987 15:01:01.79", Some("1987-02-26T15:01:01Z")),
+            // Web page forms
+            ("Mar 9, 2017, 6:16 PM ET", Some("2017-03-09T23:16:00Z")),
+            ("Jul 9, 2017, 6:16 PM ET", Some("2017-07-09T22:16:00Z")),
+            (
+                "Thursday 9 March 2017 18.16 GMT",
+                Some("2017-03-09T18:16:00Z"),
+            ),
+            (
+                "Thu Mar 09 2017 18:16:02 GMT-0400 (Eastern Daylight Time)",
+                Some("2017-03-09T22:16:02Z"),
+            ),
+            ("1425913200851", Some("2015-03-09T15:00:00Z")),
+            ("1510394400", Some("2017-11-11T10:00:00Z")),
+            // Trailing junk as real data has it
+            (
+                "27-MAR-1987 00:02:59.13&#5;&#5;&#5;RM",
+                Some("1987-03-27T00:02:59Z"),
+            ),
+            (
+                "9-APR-1987 00:00:00.00    # date added by S Finch as guesswork",
+                Some("1987-04-09"),
+            ),
+            ("31-MAR-1987 605:12:19.12", Some("1987-03-31")),
+            (
+                "November 11, 2017 | Updated 3 hours ago",
+                Some("2017-11-11"),
+            ),
+            ("2017-11-11 (updated)", Some("2017-11-11")),
             ("11-Nov-17", Some("2017-11-11")),
             // All numbers, year last: one documented rule
             ("11/25/2017", Some("2017-11-25")),
@@ -466,6 +566,8 @@ mod tests {
             ("2017-02-30", None),
             ("13/13/2017", None),
             ("Page 2 of 3", None),
+            ("November 2017 draft", None),
+            ("10 things to do", None),
             ("1492-10-12", None),
             ("99:99", None),
         ];

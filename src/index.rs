@@ -11,7 +11,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term}
 
 use crate::article::Article;
 use crate::error::{Error, IngestError, Result};
-use crate::ingest::{self, Outcome, SkipReason};
+use crate::ingest::{self, FileOutcome, Item, SkipReason};
 use crate::schema::{self, Fields};
 
 /// Files that may sit in an index folder before any index does: the repo's index/
@@ -170,6 +170,8 @@ pub enum Event<'a> {
         path: &'a Path,
         reason: &'a SkipReason,
     },
+    /// A record inside a file could not be read; the rest of the file goes on.
+    BadRecord { path: &'a Path, reason: &'a str },
     /// A file could not be read; the batch goes on.
     Failed { error: &'a IngestError },
 }
@@ -177,12 +179,15 @@ pub enum Event<'a> {
 /// What an indexing run did.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct IndexSummary {
-    /// Files that gave at least one document.
+    /// Files that were read (and gave documents, or records that failed).
     pub files: usize,
     /// Documents written (added or replaced).
     pub documents: usize,
     pub skipped: BTreeMap<SkipReason, usize>,
+    /// Files that could not be read.
     pub failed: usize,
+    /// Records inside files that could not be read.
+    pub bad_records: usize,
     pub warnings: usize,
     /// Documents in the index after the commit.
     pub total_documents: u64,
@@ -193,53 +198,71 @@ impl IndexSummary {
     pub fn skipped_total(&self) -> usize {
         self.skipped.values().sum()
     }
+
+    /// True when something that should have been indexed was not.
+    pub fn had_errors(&self) -> bool {
+        self.failed > 0 || self.bad_records > 0
+    }
 }
 
-/// Indexes every file under `opts.paths` and commits once at the end.
+/// The path `-` stands for standard input (JSON Lines).
+pub const STDIN_PATH: &str = "-";
+
+/// Indexes every file under `opts.paths` (and stdin for `-`) and commits once at the end.
 pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<IndexSummary> {
     let start = Instant::now();
     let trove = TroveIndex::open_or_create(&opts.index_dir)?;
     let mut writer = trove.writer(opts.threads, opts.memory)?;
-    let mut summary = IndexSummary::default();
+    let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = opts
+        .paths
+        .iter()
+        .cloned()
+        .partition(|p| p.as_os_str() == STDIN_PATH);
 
-    for entry in ingest::walk(&opts.paths) {
+    let mut run = Run {
+        trove: &trove,
+        writer: &writer,
+        on_event,
+        summary: IndexSummary::default(),
+        write_error: None,
+    };
+    if !stdin.is_empty() {
+        let path = Path::new(STDIN_PATH);
+        run.summary.files += 1;
+        if let Err(error) = ingest::read_stdin(&mut |item| run.item(path, item)) {
+            run.failed(&error);
+        }
+    }
+    for entry in ingest::walk(&paths) {
+        if run.write_error.is_some() {
+            break;
+        }
         let path = match entry {
             Ok(p) => p,
             Err(error) => {
-                summary.failed += 1;
-                on_event(Event::Failed { error: &error });
+                run.failed(&error);
                 continue;
             }
         };
-        match ingest::read_file(&path) {
-            Ok(Outcome::Parsed { articles, warnings }) => {
-                for message in &warnings {
-                    summary.warnings += 1;
-                    on_event(Event::Warning {
-                        path: &path,
-                        message,
-                    });
-                }
-                if !articles.is_empty() {
-                    summary.files += 1;
-                }
-                for article in &articles {
-                    upsert(&trove, &writer, article)?;
-                    summary.documents += 1;
-                }
-            }
-            Ok(Outcome::Skipped(reason)) => {
-                on_event(Event::Skipped {
+        match ingest::read_file(&path, &mut |item| run.item(&path, item)) {
+            Ok(FileOutcome::Read(_)) => run.summary.files += 1,
+            Ok(FileOutcome::Skipped(reason)) => {
+                (run.on_event)(Event::Skipped {
                     path: &path,
                     reason: &reason,
                 });
-                *summary.skipped.entry(reason).or_default() += 1;
+                *run.summary.skipped.entry(reason).or_default() += 1;
             }
-            Err(error) => {
-                summary.failed += 1;
-                on_event(Event::Failed { error: &error });
-            }
+            Err(error) => run.failed(&error),
         }
+    }
+    let Run {
+        mut summary,
+        write_error,
+        ..
+    } = run;
+    if let Some(e) = write_error {
+        return Err(e);
     }
 
     writer.commit().map_err(|e| trove.index_err(e))?;
@@ -250,6 +273,47 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
     summary.total_documents = trove.num_docs()?;
     summary.elapsed = start.elapsed();
     Ok(summary)
+}
+
+/// The state of one indexing run: where documents go and what is counted.
+struct Run<'a, 'e> {
+    trove: &'a TroveIndex,
+    writer: &'a IndexWriter,
+    on_event: &'a mut (dyn FnMut(Event) + 'e),
+    summary: IndexSummary,
+    /// The first error writing to the index; it ends the run.
+    write_error: Option<Error>,
+}
+
+impl Run<'_, '_> {
+    fn item(&mut self, path: &Path, item: Item) {
+        match item {
+            Item::Doc { article, warnings } => {
+                for message in &warnings {
+                    self.summary.warnings += 1;
+                    (self.on_event)(Event::Warning { path, message });
+                }
+                if self.write_error.is_none() {
+                    match upsert(self.trove, self.writer, &article) {
+                        Ok(()) => self.summary.documents += 1,
+                        Err(e) => self.write_error = Some(e),
+                    }
+                }
+            }
+            Item::Bad { reason } => {
+                self.summary.bad_records += 1;
+                (self.on_event)(Event::BadRecord {
+                    path,
+                    reason: &reason,
+                });
+            }
+        }
+    }
+
+    fn failed(&mut self, error: &IngestError) {
+        self.summary.failed += 1;
+        (self.on_event)(Event::Failed { error });
+    }
 }
 
 /// Adds `article`, replacing any document with the same id.

@@ -4,6 +4,10 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+use serde::Serialize;
+
+use crate::article::Article;
+use crate::date::format_date;
 use crate::search::{Hit, SearchResults};
 
 const BOLD: &str = "\x1b[1m";
@@ -68,6 +72,77 @@ pub fn print_hits_human<W: Write>(
         writeln!(out, "{} {noun}", results.total)?;
     }
     Ok(())
+}
+
+/// A document as `trove parse --json` prints it: the field names of search's JSON.
+#[derive(Serialize)]
+struct DocJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    date: Option<String>,
+    source: &'a str,
+    author: Option<String>,
+    publisher: Option<&'a str>,
+    tags: &'a [String],
+    path: Option<&'a str>,
+    format: &'a str,
+    body: &'a str,
+}
+
+/// One document as a line of JSON.
+pub fn print_article_json<W: Write>(out: &mut W, a: &Article) -> io::Result<()> {
+    let doc = DocJson {
+        id: &a.id,
+        title: &a.title,
+        date: a.date.map(format_date),
+        source: &a.source,
+        author: a.author_line(),
+        publisher: a.publisher.as_deref(),
+        tags: &a.tags,
+        path: a.path.as_deref(),
+        format: a.format.as_str(),
+        body: &a.body,
+    };
+    serde_json::to_writer(&mut *out, &doc)?;
+    out.write_all(b"\n")
+}
+
+/// One document for a person: every field, then the whole body.
+pub fn print_article_human<W: Write>(out: &mut W, a: &Article, style: Style) -> io::Result<()> {
+    let label = |name: &str| paint(style, BOLD, name).into_owned();
+    let date = a.date.map(format_date);
+    let author = a.author_line();
+    let tags = a.tags.join(", ");
+    let rows: [(&str, Option<&str>); 9] = [
+        ("title", Some(a.title.as_str())),
+        ("date", date.as_deref()),
+        ("author", author.as_deref()),
+        ("publisher", a.publisher.as_deref()),
+        ("tags", (!tags.is_empty()).then_some(tags.as_str())),
+        ("source", Some(a.source.as_str())),
+        ("path", a.path.as_deref()),
+        ("format", Some(a.format.as_str())),
+        ("id", Some(a.id.as_str())),
+    ];
+    for (name, value) in rows {
+        if let Some(value) = value {
+            writeln!(out, "{}: {}", label(name), escape(value))?;
+        }
+    }
+    writeln!(
+        out,
+        "{} ({} characters):",
+        label("body"),
+        a.body.chars().count()
+    )?;
+    for line in a.body.lines() {
+        if line.is_empty() {
+            writeln!(out)?;
+        } else {
+            writeln!(out, "    {}", escape(line))?;
+        }
+    }
+    writeln!(out)
 }
 
 /// Writes `text` with the byte ranges `marks` highlighted, everything escaped.

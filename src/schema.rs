@@ -34,17 +34,20 @@ pub(crate) struct Fields {
     pub source: Field,
     pub author: Field,
     pub publisher: Field,
+    pub tags: Field,
     pub path: Field,
     pub format: Field,
 }
 
 /// Names users can put before `:` in a query, in the order help texts list them.
-pub const QUERY_FIELDS: [&str; 8] = [
+pub const QUERY_FIELDS: [&str; 10] = [
     "title",
     "body",
     "author",
     "publisher",
+    "tags",
     "source",
+    "format",
     "date",
     "path",
     "id",
@@ -75,6 +78,7 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         source: b.add_text_field("source", STRING | STORED),
         author: b.add_text_field("author", text(NAME_ANALYZER)),
         publisher: b.add_text_field("publisher", text(NAME_ANALYZER)),
+        tags: b.add_text_field("tags", text(NAME_ANALYZER)),
         path: b.add_text_field("path", STRING | STORED),
         format: b.add_text_field("format", STRING | STORED),
     };
@@ -108,6 +112,7 @@ pub(crate) fn fields_of(schema: &Schema) -> Option<Fields> {
         source: f("source")?,
         author: f("author")?,
         publisher: f("publisher")?,
+        tags: f("tags")?,
         path: f("path")?,
         format: f("format")?,
     })
@@ -137,6 +142,9 @@ pub(crate) fn to_document(f: &Fields, a: &Article) -> TantivyDocument {
     if let Some(p) = &a.publisher {
         doc.add_text(f.publisher, p);
     }
+    for tag in &a.tags {
+        doc.add_text(f.tags, tag);
+    }
     if let Some(p) = &a.path {
         doc.add_text(f.path, p);
     }
@@ -164,6 +172,10 @@ pub(crate) fn from_document(f: &Fields, doc: &TantivyDocument) -> Article {
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect(),
         publisher: text(f.publisher),
+        tags: doc
+            .get_all(f.tags)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         path: text(f.path),
         body: text(f.body).unwrap_or_default(),
         format: text(f.format)

@@ -36,6 +36,8 @@ pub struct Hit {
     pub source: String,
     pub author: Option<String>,
     pub publisher: Option<String>,
+    /// Tags, topics, keywords or newsgroups; empty when the document has none.
+    pub tags: Vec<String>,
     pub path: Option<String>,
     pub format: String,
     /// A passage of the body around the best matches, whitespace collapsed, `…` where cut.
@@ -102,6 +104,7 @@ pub fn search(trove: &TroveIndex, opts: &SearchOptions) -> Result<SearchResults>
             date: article.date.map(format_date),
             source: article.source,
             publisher: article.publisher,
+            tags: article.tags,
             path: article.path,
             format: article.format.to_string(),
             snippet,

@@ -87,6 +87,7 @@ fn wikileaks_finds_the_seed_first_with_its_metadata() {
         "publisher",
         "path",
         "format",
+        "tags",
         "snippet",
         "highlights",
         "title_highlights",

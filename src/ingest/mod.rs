@@ -1,9 +1,20 @@
-//! From paths to `Article`s: walking folders, reading and decoding files, choosing the
-//! parser for each format. No tantivy here.
+//! From paths to `Article`s: walking folders, choosing the parser for each file,
+//! decoding, parsing, and giving every document its source and id the same way.
+//! No tantivy here.
+//!
+//! Files that hold many records (JSON Lines, JSON arrays, mbox) are streamed: each
+//! document goes to the caller's sink as soon as it is parsed.
 
+pub mod decode;
+pub mod email;
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod sniff;
 pub mod text;
 
-use std::fs;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -11,11 +22,9 @@ use jiff::Timestamp;
 use crate::article::{file_url, Article, Format};
 use crate::error::IngestError;
 
-/// Files larger than this are skipped, not read.
+/// Files of a single-document format larger than this are skipped, not read.
+/// Streamed formats (JSON Lines, JSON, mbox) have no file limit, only a record limit.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
-
-/// How much of a file is looked at to tell text from binary.
-const SNIFF_BYTES: usize = 8192;
 
 /// What a parser extracts from one document, before identity and paths are added.
 /// Every format's parser produces these; `finish` turns them into `Article`s.
@@ -29,15 +38,32 @@ pub struct Extracted {
     pub publisher: Option<String>,
     /// A declared URL (canonical link, citation, Message-ID), if any.
     pub source: Option<String>,
+    pub tags: Vec<String>,
     pub body: String,
     /// Things that were off but did not stop the document (an unparseable date).
     pub warnings: Vec<String>,
 }
 
+/// Where parsers of many-record files send each record: its number in the file
+/// (`None` when the file is one document) and the document or why it is unreadable.
+pub type RecordSink<'a> = dyn FnMut(Option<usize>, Result<Extracted, String>) + 'a;
+
+/// One thing read from a file.
+#[derive(Debug)]
+pub enum Item {
+    /// A document, with what was off in it.
+    Doc {
+        article: Box<Article>,
+        warnings: Vec<String>,
+    },
+    /// A record that could not be read (a bad JSON line); the rest of the file goes on.
+    Bad { reason: String },
+}
+
 /// Why a file was deliberately not indexed. Not an error: the summary counts these.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SkipReason {
-    /// An extension trove has no parser for.
+    /// An extension trove has no parser for, and content it does not recognise.
     Unsupported(String),
     Binary,
     Empty,
@@ -56,14 +82,11 @@ impl std::fmt::Display for SkipReason {
     }
 }
 
-/// What reading one file gives.
-#[derive(Debug)]
-pub enum Outcome {
-    /// The documents in the file (one for most formats), with warnings about them.
-    Parsed {
-        articles: Vec<Article>,
-        warnings: Vec<String>,
-    },
+/// What became of one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileOutcome {
+    /// Read with this format; its documents went to the sink.
+    Read(Format),
     Skipped(SkipReason),
 }
 
@@ -93,105 +116,157 @@ pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Result<PathBuf, IngestErr
     })
 }
 
-/// The format a file is parsed as, from its extension; `Err` says why it is skipped.
-pub fn detect_format(path: &Path) -> Result<Format, SkipReason> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "txt" | "text" => Ok(Format::Text),
-        _ => Err(SkipReason::Unsupported(ext)),
-    }
-}
-
-/// Reads, decodes and parses one file.
-pub fn read_file(path: &Path) -> Result<Outcome, IngestError> {
-    let format = match detect_format(path) {
-        Ok(f) => f,
-        Err(reason) => return Ok(Outcome::Skipped(reason)),
-    };
+/// Reads one file: chooses its format, parses it, and sends each document to `sink`.
+pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item)) -> Result<FileOutcome, IngestError> {
     let read_err = |source| IngestError::Read {
         path: path.to_path_buf(),
         source,
     };
-    let meta = fs::metadata(path).map_err(read_err)?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Ok(Outcome::Skipped(SkipReason::TooLarge));
+    if let Some(Err(reason)) = sniff::by_extension(&sniff::extension(path)) {
+        return Ok(FileOutcome::Skipped(reason));
     }
-    let bytes = fs::read(path).map_err(read_err)?;
+    let file = File::open(path).map_err(read_err)?;
+    let size = file.metadata().map_err(read_err)?.len();
+    if size == 0 {
+        return Ok(FileOutcome::Skipped(SkipReason::Empty));
+    }
+    let mut reader = BufReader::with_capacity(64 * 1024, file);
+    let head = reader.fill_buf().map_err(read_err)?.to_vec();
+    let format = match sniff::detect(path, &head) {
+        Ok(f) => f,
+        Err(reason) => return Ok(FileOutcome::Skipped(reason)),
+    };
     // One spelling per file, so the same file reached by another path keeps its id.
-    let abs = fs::canonicalize(path)
+    let location = std::fs::canonicalize(path)
         .or_else(|_| std::path::absolute(path))
         .unwrap_or_else(|_| path.to_path_buf());
-    Ok(parse_bytes(&bytes, &abs, format))
-}
-
-/// Parses the bytes of a file already read. `path` is recorded in each article.
-pub fn parse_bytes(bytes: &[u8], path: &Path, format: Format) -> Outcome {
-    let text = match decode(bytes) {
-        Ok(t) => t,
-        Err(reason) => return Outcome::Skipped(reason),
-    };
-    if text.trim().is_empty() {
-        return Outcome::Skipped(SkipReason::Empty);
-    }
-    match format {
-        Format::Text => finish(vec![text::parse(&text)], path, format),
-    }
-}
-
-/// Turns what a parser extracted into articles, the same way for every format: the
-/// path; the source (declared, else the file's URL, with `#N` for the Nth record of a
-/// file that holds several); the id (the record's own, else derived from the source).
-fn finish(docs: Vec<Extracted>, path: &Path, format: Format) -> Outcome {
-    let many = docs.len() > 1;
-    let mut warnings = Vec::new();
-    let articles = docs
-        .into_iter()
-        .enumerate()
-        .map(|(i, doc)| {
-            warnings.extend(doc.warnings);
-            let source = doc.source.unwrap_or_else(|| {
-                let url = file_url(path);
-                if many {
-                    format!("{url}#{}", i + 1)
-                } else {
-                    url
-                }
-            });
-            Article {
-                id: doc.id.unwrap_or_else(|| Article::derive_id(&source)),
-                title: doc.title,
-                date: doc.date,
-                source,
-                authors: doc.authors,
-                publisher: doc.publisher,
-                path: Some(path.to_string_lossy().into_owned()),
-                body: doc.body,
-                format,
-            }
+    let origin = Origin::File(&location);
+    let mut records = |n: Option<usize>, r: Result<Extracted, String>| {
+        sink(match r {
+            Ok(doc) => finish(doc, &origin, n, format),
+            Err(reason) => Item::Bad { reason },
         })
-        .collect();
-    Outcome::Parsed { articles, warnings }
+    };
+    match format {
+        Format::JsonLines => json::read_lines(reader, &mut records).map_err(read_err)?,
+        Format::Json => {
+            if let Err(reason) = json::read_document(reader, &mut records) {
+                sink(Item::Bad { reason });
+            }
+        }
+        Format::Mbox => email::read_mbox(reader, &mut records).map_err(read_err)?,
+        Format::Text | Format::Html | Format::Markdown | Format::Email => {
+            if size > MAX_FILE_BYTES {
+                return Ok(FileOutcome::Skipped(SkipReason::TooLarge));
+            }
+            let mut bytes = Vec::with_capacity(size as usize);
+            reader.read_to_end(&mut bytes).map_err(read_err)?;
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match parse_document(&bytes, format, &file_name) {
+                Ok(doc) => records(None, Ok(doc)),
+                Err(reason) => return Ok(FileOutcome::Skipped(reason)),
+            }
+        }
+    }
+    Ok(FileOutcome::Read(format))
 }
 
-/// Bytes to text: a BOM decides (UTF-8, UTF-16); else UTF-8 if valid; else
-/// Windows-1252 (which covers Latin-1). NUL bytes without a UTF-16 BOM mean binary.
-pub fn decode(bytes: &[u8]) -> Result<String, SkipReason> {
-    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        return Ok(text.into_owned());
-    }
-    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    if head.contains(&0) {
-        return Err(SkipReason::Binary);
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            Ok(text.into_owned())
+/// Parses the bytes of a single-document file.
+pub fn parse_document(
+    bytes: &[u8],
+    format: Format,
+    file_name: &str,
+) -> Result<Extracted, SkipReason> {
+    let doc = match format {
+        Format::Email => match email::parse_message(bytes) {
+            Ok(doc) => doc,
+            // Not a message after all: read it as text.
+            Err(_) => text::parse(&decode::decode(bytes, None)?),
+        },
+        Format::Html => {
+            let declared = decode::html_declared_charset(bytes);
+            html::parse(&decode::decode(bytes, declared.as_deref())?)
         }
+        Format::Markdown => markdown::parse(&decode::decode(bytes, None)?, file_name),
+        Format::Text | Format::Json | Format::JsonLines | Format::Mbox => {
+            let text = decode::decode(bytes, None)?;
+            if text.trim().is_empty() {
+                return Err(SkipReason::Empty);
+            }
+            text::parse(&text)
+        }
+    };
+    Ok(doc)
+}
+
+/// JSON Lines from standard input (`trove index -`).
+pub fn read_stdin(sink: &mut dyn FnMut(Item)) -> Result<(), IngestError> {
+    let stdin = std::io::stdin();
+    let mut records = |n: Option<usize>, r: Result<Extracted, String>| {
+        sink(match r {
+            Ok(doc) => finish(doc, &Origin::Stdin, n, Format::JsonLines),
+            Err(reason) => Item::Bad { reason },
+        })
+    };
+    json::read_lines(stdin.lock(), &mut records).map_err(|source| IngestError::Read {
+        path: PathBuf::from("-"),
+        source,
+    })
+}
+
+/// Where a document came from, for its default source and id.
+enum Origin<'a> {
+    File(&'a Path),
+    Stdin,
+}
+
+/// Turns what a parser extracted into an article, the same way for every format:
+/// - source: the declared URL, else the file's `file://` URL (with `#N` for record N of
+///   a file holding many);
+/// - id: the record's own, else derived from the declared URL, else from the file URL
+///   and record number; records from stdin with neither id nor URL get an id derived
+///   from their content, so piping the same record twice keeps one copy.
+fn finish(doc: Extracted, origin: &Origin, record: Option<usize>, format: Format) -> Item {
+    let (source, path) = match (&doc.source, origin) {
+        (Some(url), Origin::File(p)) => (url.clone(), Some(p)),
+        (Some(url), Origin::Stdin) => (url.clone(), None),
+        (None, Origin::File(p)) => {
+            let url = file_url(p);
+            (
+                match record {
+                    Some(n) => format!("{url}#{n}"),
+                    None => url,
+                },
+                Some(p),
+            )
+        }
+        (None, Origin::Stdin) => (format!("stdin#{}", record.unwrap_or(1)), None),
+    };
+    let id = doc
+        .id
+        .clone()
+        .unwrap_or_else(|| match (&doc.source, origin) {
+            (None, Origin::Stdin) => {
+                Article::derive_id(&format!("content:{}\n{}", doc.title, doc.body))
+            }
+            _ => Article::derive_id(&source),
+        });
+    Item::Doc {
+        article: Box::new(Article {
+            id,
+            title: doc.title,
+            date: doc.date,
+            source,
+            authors: doc.authors,
+            publisher: doc.publisher,
+            tags: doc.tags,
+            path: path.map(|p| p.to_string_lossy().into_owned()),
+            body: doc.body,
+            format,
+        }),
+        warnings: doc.warnings,
     }
 }

@@ -48,6 +48,15 @@ impl TestEnv {
         path
     }
 
+    /// The path of a file in tests/fixtures.
+    pub fn fixture(name: &str) -> String {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name)
+            .to_string_lossy()
+            .into_owned()
+    }
+
     /// Copies tests/fixtures/<from> into <to> inside the env.
     pub fn copy_fixture(&self, from: &str, to: &str) -> PathBuf {
         let src = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -86,6 +95,19 @@ impl TestEnv {
             .map(|l| serde_json::from_str(l).expect("each line is JSON"))
             .collect();
         (hits, out.status.code().expect("exit code"))
+    }
+
+    /// `trove parse --json PATHS...`: the documents, parsed, and the exit code.
+    pub fn parse_json(&self, paths: &[&str]) -> (Vec<Value>, i32) {
+        let mut all = vec!["parse", "--json"];
+        all.extend_from_slice(paths);
+        let out = self.run(&all);
+        let docs = String::from_utf8(out.stdout)
+            .expect("utf-8 stdout")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+            .collect();
+        (docs, out.status.code().expect("exit code"))
     }
 
     /// How many documents the index holds, counted through search.

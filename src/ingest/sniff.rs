@@ -1,0 +1,233 @@
+//! Which parser a file gets: by extension, and by content when the extension is missing,
+//! unknown or says plain text.
+
+use std::path::Path;
+
+use super::decode::is_binary;
+use super::SkipReason;
+use crate::article::Format;
+
+/// Extensions of files that are never text; skipped without being read.
+const BINARY_EXTENSIONS: &[&str] = &[
+    "7z", "a", "avi", "bin", "bmp", "bz2", "class", "db", "dll", "dmg", "doc", "docx", "epub",
+    "exe", "flac", "gif", "gz", "ico", "iso", "jar", "jpeg", "jpg", "m4a", "mkv", "mov", "mp3",
+    "mp4", "o", "odp", "ods", "odt", "ogg", "otf", "pdf", "png", "ppt", "pptx", "pyc", "rar", "so",
+    "sqlite", "tar", "tgz", "tif", "tiff", "ttf", "wasm", "wav", "webm", "webp", "woff", "woff2",
+    "xls", "xlsx", "xz", "zip", "zst",
+];
+
+/// The lowercased extension of `path`, empty when it has none.
+pub fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+/// Decides from the extension alone when that is enough: `Some(Ok)` for formats named
+/// by their extension, `Some(Err)` for files that are never read, `None` to sniff.
+pub fn by_extension(ext: &str) -> Option<Result<Format, SkipReason>> {
+    let format = match ext {
+        "html" | "htm" | "xhtml" | "shtml" => Format::Html,
+        "md" | "markdown" | "mdown" | "mkd" => Format::Markdown,
+        "jsonl" | "ndjson" | "jsonlines" => Format::JsonLines,
+        "json" => Format::Json,
+        "eml" => Format::Email,
+        "mbox" | "mbx" => Format::Mbox,
+        e if BINARY_EXTENSIONS.contains(&e) => {
+            return Some(Err(SkipReason::Unsupported(ext.into())))
+        }
+        _ => return None,
+    };
+    Some(Ok(format))
+}
+
+/// The format of a file from its extension and the first bytes of its content.
+pub fn detect(path: &Path, head: &[u8]) -> Result<Format, SkipReason> {
+    let ext = extension(path);
+    if let Some(decided) = by_extension(&ext) {
+        return decided;
+    }
+    if head.is_empty() {
+        return Err(SkipReason::Empty);
+    }
+    if is_binary(head) {
+        return Err(SkipReason::Binary);
+    }
+    if let Some(format) = by_content(head) {
+        return Ok(format);
+    }
+    match ext.as_str() {
+        "" | "txt" | "text" => Ok(Format::Text),
+        _ => Err(SkipReason::Unsupported(ext)),
+    }
+}
+
+/// Recognises HTML, mbox, e-mail, front-matter Markdown and JSON from their first bytes.
+pub fn by_content(head: &[u8]) -> Option<Format> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
+    let trimmed = &head[start..];
+    let lower: Vec<u8> = trimmed[..trimmed.len().min(1024)]
+        .iter()
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    if lower.starts_with(b"<!doctype html")
+        || lower.starts_with(b"<html")
+        || (lower.starts_with(b"<")
+            && [&b"<html"[..], b"<head", b"<body"]
+                .iter()
+                .any(|t| contains(&lower, t)))
+    {
+        return Some(Format::Html);
+    }
+    if head.starts_with(b"From ") && looks_like_headers(after_first_line(head)) {
+        return Some(Format::Mbox);
+    }
+    if looks_like_headers(head) {
+        return Some(Format::Email);
+    }
+    if head.starts_with(b"---\n")
+        || head.starts_with(b"---\r\n")
+        || head.starts_with(b"+++\n")
+        || head.starts_with(b"+++\r\n")
+    {
+        return Some(Format::Markdown);
+    }
+    if trimmed.starts_with(b"[") {
+        return Some(Format::Json);
+    }
+    if trimmed.starts_with(b"{") {
+        // One object per line is JSON Lines; one object over many lines is JSON.
+        let first_line = trimmed.split(|&b| b == b'\n').next().unwrap_or(trimmed);
+        let complete = serde_json::from_slice::<serde_json::Value>(first_line).is_ok();
+        return Some(if complete {
+            Format::JsonLines
+        } else {
+            Format::Json
+        });
+    }
+    None
+}
+
+fn after_first_line(bytes: &[u8]) -> &[u8] {
+    match bytes.iter().position(|&b| b == b'\n') {
+        Some(i) => &bytes[i + 1..],
+        None => &[],
+    }
+}
+
+/// At least two RFC 822 header lines at the very start, one of them a header that only
+/// messages have (From, Subject, Message-ID, Newsgroups, Received, ...).
+fn looks_like_headers(bytes: &[u8]) -> bool {
+    const MESSAGE_HEADERS: &[&str] = &[
+        "from",
+        "subject",
+        "message-id",
+        "newsgroups",
+        "received",
+        "return-path",
+        "mime-version",
+        "date",
+        "to",
+        "path",
+        "x-mailer",
+    ];
+    let mut headers = 0;
+    let mut known = false;
+    for line in bytes.split(|&b| b == b'\n').take(12) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        if line[0] == b' ' || line[0] == b'\t' {
+            continue; // a folded header goes on
+        }
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            return false;
+        };
+        let name = &line[..colon];
+        if name.is_empty() || !name.iter().all(|b| b.is_ascii_graphic()) {
+            return false;
+        }
+        headers += 1;
+        let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+        known |= MESSAGE_HEADERS.contains(&name.as_str());
+    }
+    headers >= 2 && known
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sniff(name: &str, head: &str) -> Result<Format, SkipReason> {
+        detect(Path::new(name), head.as_bytes())
+    }
+
+    #[test]
+    fn formats_by_extension_and_content() {
+        assert_eq!(sniff("a.html", "anything"), Ok(Format::Html));
+        assert_eq!(sniff("a.md", "# x"), Ok(Format::Markdown));
+        assert_eq!(sniff("a.jsonl", "{}"), Ok(Format::JsonLines));
+        assert_eq!(sniff("a.json", "{}"), Ok(Format::Json));
+        assert_eq!(sniff("a.eml", "x"), Ok(Format::Email));
+        assert_eq!(sniff("a.mbox", "x"), Ok(Format::Mbox));
+        assert_eq!(sniff("a.txt", "Title\n\nbody"), Ok(Format::Text));
+        assert_eq!(sniff("noext", "Title\n\nbody"), Ok(Format::Text));
+        // HTML under any name
+        assert_eq!(sniff("page.php", "<!DOCTYPE html><html>"), Ok(Format::Html));
+        assert_eq!(
+            sniff("saved.txt", "\n  <html lang=en><head>"),
+            Ok(Format::Html)
+        );
+        assert_eq!(
+            sniff("x", "<?xml version=\"1.0\"?>\n<html xmlns=..."),
+            Ok(Format::Html)
+        );
+        // Usenet and mail without an extension
+        assert_eq!(
+            sniff(
+                "53300",
+                "From: a@b.c (A B)\nSubject: hello\nLines: 3\n\nbody"
+            ),
+            Ok(Format::Email)
+        );
+        assert_eq!(
+            sniff(
+                "inbox",
+                "From a@b.c Sat Jan  3 01:05:34 1996\nFrom: a@b.c\nSubject: x\n\nbody"
+            ),
+            Ok(Format::Mbox)
+        );
+        // Not headers: a title with a colon
+        assert_eq!(
+            sniff("n.txt", "Data firm CEO: Reached out\n\nbody"),
+            Ok(Format::Text)
+        );
+        assert_eq!(sniff("n", "---\ntitle: x\n---\nbody"), Ok(Format::Markdown));
+        assert_eq!(
+            sniff("dump", "{\"a\":1}\n{\"a\":2}\n"),
+            Ok(Format::JsonLines)
+        );
+        assert_eq!(sniff("dump", "{\n  \"a\": 1\n}\n"), Ok(Format::Json));
+        assert_eq!(sniff("dump", "[{\"a\":1}]"), Ok(Format::Json));
+        // Skipped
+        assert_eq!(
+            sniff("a.png", "x"),
+            Err(SkipReason::Unsupported("png".into()))
+        );
+        assert_eq!(
+            sniff("a.csv", "a,b\n1,2"),
+            Err(SkipReason::Unsupported("csv".into()))
+        );
+        assert_eq!(sniff("a.txt", ""), Err(SkipReason::Empty));
+        assert_eq!(sniff("a.txt", "ab\0cd"), Err(SkipReason::Binary));
+    }
+}

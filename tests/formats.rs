@@ -1,0 +1,322 @@
+//! Every format and encoding, through `trove parse --json` and `trove index`.
+
+mod common;
+
+use common::{stderr, TestEnv};
+use serde_json::Value;
+
+fn parse_one(name: &str) -> Value {
+    let env = TestEnv::new();
+    let (docs, code) = env.parse_json(&[&TestEnv::fixture(name)]);
+    assert_eq!(code, 0, "{name}");
+    assert_eq!(docs.len(), 1, "{name}");
+    docs.into_iter().next().unwrap()
+}
+
+#[test]
+fn parse_json_has_the_field_names_of_search_json() {
+    let doc = parse_one("text/no-author.txt");
+    let keys: Vec<&str> = doc
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    // serde_json sorts keys; these are search's fields bar rank, score and snippets.
+    assert_eq!(
+        keys,
+        [
+            "author",
+            "body",
+            "date",
+            "format",
+            "id",
+            "path",
+            "publisher",
+            "source",
+            "tags",
+            "title"
+        ]
+    );
+}
+
+#[test]
+fn markdown_front_matter_and_headings() {
+    let doc = parse_one("markdown/yaml-front-matter.md");
+    assert_eq!(doc["format"], "markdown");
+    assert_eq!(doc["title"], "Field notes: tide pools at Point Lobos");
+    assert_eq!(doc["date"], "2023-06-18");
+    assert_eq!(doc["author"], "Dana Whitfield, Luis Ortega");
+    assert_eq!(doc["source"], "https://notes.example.org/tide-pools");
+    assert_eq!(doc["tags"], serde_json::json!(["ecology", "california"]));
+    let body = doc["body"].as_str().unwrap();
+    assert!(
+        body.starts_with("Morning low tide\n\nWe counted ochre sea stars"),
+        "{body}"
+    );
+    assert!(body.contains("found a giant green anemone near"), "{body}");
+    assert!(!body.contains("](") && !body.contains("**"));
+
+    let doc = parse_one("markdown/toml-front-matter.md");
+    assert_eq!(doc["title"], "Compiling tantivy on a two-core machine");
+    assert_eq!(doc["date"], "2026-01-05T08:30:00Z");
+    assert_eq!(doc["author"], "R. Moreau");
+    assert_eq!(doc["tags"], serde_json::json!(["rust", "search"]));
+
+    let doc = parse_one("markdown/2019-07-08-jekyll-post.md");
+    assert_eq!(doc["title"], "Bread baking log");
+    assert_eq!(doc["date"], "2019-07-08");
+    assert!(doc["source"].as_str().unwrap().starts_with("file://"));
+}
+
+#[test]
+fn json_lines_map_common_names_and_report_bad_lines() {
+    let env = TestEnv::new();
+    let path = TestEnv::fixture("json/records.jsonl");
+    let out = env.run(&["parse", "--json", &path]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a bad record makes the exit code 2"
+    );
+    let err = stderr(&out);
+    assert!(err.contains("records.jsonl: bad record: line 3:"), "{err}");
+    let docs: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), 3, "the rest of the file is read");
+    assert_eq!(docs[0]["id"], "r1");
+    assert_eq!(docs[0]["date"], "1987-03-02");
+    assert_eq!(docs[0]["tags"], serde_json::json!(["ship"]));
+    assert_eq!(docs[0]["format"], "jsonl");
+    assert!(docs[0]["source"]
+        .as_str()
+        .unwrap()
+        .ends_with("records.jsonl#1"));
+    assert_eq!(
+        docs[1]["source"],
+        "https://news.example.com/2020/05/01/grain.html"
+    );
+    assert_eq!(docs[1]["author"], "Kim Lee");
+    assert_eq!(docs[1]["body"], "Grain exports rose.");
+    assert_eq!(docs[2]["title"], "Copper prices climb");
+    assert_eq!(docs[2]["publisher"], "Metals Daily");
+    assert_eq!(docs[2]["date"], "2021-07-01T12:00:00Z");
+    // Ids: own id; derived from the URL; derived from file and line.
+    assert_ne!(docs[1]["id"], docs[2]["id"]);
+}
+
+#[test]
+fn json_arrays_and_single_objects() {
+    let env = TestEnv::new();
+    let out = env.run(&["parse", "--json", &TestEnv::fixture("json/array.json")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("record 3: expected an object, found a string"));
+    let docs: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: Vec<&str> = docs.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a1", "a2", "a4"]);
+    assert_eq!(docs[1]["date"], "2017-11-11T10:00:00Z");
+    assert_eq!(docs[0]["format"], "json");
+
+    let doc = parse_one("json/single.json");
+    assert_eq!(doc["title"], "A single JSON document");
+    assert_eq!(doc["date"], "2017-11-11");
+    assert_eq!(doc["author"], "Ada Park");
+    assert_eq!(doc["publisher"], "Example Gazette");
+    assert_eq!(doc["body"], "One object in one file is one document.");
+    assert!(!doc["source"].as_str().unwrap().contains('#'));
+}
+
+#[test]
+fn beir_corpus_ids_are_the_records_own() {
+    let env = TestEnv::new();
+    let (docs, code) = env.parse_json(&[&TestEnv::fixture("json/beir-corpus.jsonl")]);
+    assert_eq!(code, 0);
+    assert_eq!(docs[0]["id"], "4983");
+    assert_eq!(docs[1]["id"], "5836");
+    assert_eq!(
+        docs[1]["body"],
+        "Myelodysplastic syndromes are clonal disorders."
+    );
+}
+
+#[test]
+fn email_usenet_and_mbox() {
+    let doc = parse_one("email/multipart.eml");
+    assert_eq!(doc["format"], "email");
+    assert_eq!(doc["title"], "Grüße aus Berlin");
+    assert_eq!(doc["author"], "Jörg Müller");
+    assert_eq!(doc["date"], "1993-04-06T05:02:03Z");
+    assert_eq!(doc["source"], "mid:abc.123@example.org");
+    assert_eq!(
+        doc["body"],
+        "The Spree was frozen this morning; we skated past the Reichstag café."
+    );
+
+    let doc = parse_one("email/usenet-latin1");
+    assert_eq!(doc["format"], "email");
+    assert_eq!(doc["title"], "Café crème recipes");
+    assert_eq!(doc["author"], "Joël Dupré");
+    assert_eq!(doc["publisher"], "Société Gourmande");
+    assert_eq!(
+        doc["tags"],
+        serde_json::json!(["rec.food.cooking", "fr.rec.cuisine"])
+    );
+    assert_eq!(
+        doc["body"],
+        "Whip the crème fraîche, then add the café.\nServe cold."
+    );
+
+    let doc = parse_one("email/html-only.eml");
+    let body = doc["body"].as_str().unwrap();
+    assert!(
+        body.contains("Lighthouse keepers share their storm stories."),
+        "{body}"
+    );
+    assert!(
+        !body.contains("track()") && !body.contains("color:red"),
+        "{body}"
+    );
+
+    let env = TestEnv::new();
+    let (docs, code) = env.parse_json(&[&TestEnv::fixture("email/archive.mbox")]);
+    assert_eq!(code, 0);
+    assert_eq!(docs.len(), 3);
+    assert_eq!(docs[0]["title"], "Minutes of the March meeting");
+    assert_eq!(docs[0]["source"], "mid:m1@example.org");
+    assert_eq!(
+        docs[0]["body"],
+        "The committee approved the new bicycle racks.\nFrom now on, meetings start at nine."
+    );
+    // No Message-ID: the mbox file and the message's number.
+    assert!(docs[1]["source"]
+        .as_str()
+        .unwrap()
+        .ends_with("archive.mbox#2"));
+    assert_eq!(docs[1]["author"], "Bob Baker");
+    assert_eq!(docs[2]["date"], "2021-03-03T12:00:00Z");
+    assert_eq!(docs[2]["format"], "mbox");
+}
+
+#[test]
+fn encodings_decode_without_garbling() {
+    let cases = [
+        (
+            "encodings/utf8-bom.txt",
+            "UTF-8 with a byte-order mark",
+            "Naïve café text",
+        ),
+        (
+            "encodings/utf16le-bom.txt",
+            "UTF-16 little-endian note",
+            "Straße und München",
+        ),
+        (
+            "encodings/utf16be-bom.txt",
+            "UTF-16 big-endian note",
+            "Ångström units",
+        ),
+        (
+            "encodings/windows-1252.txt",
+            "Windows-1252 memo",
+            "“Smart quotes”, an em dash — and the euro sign €",
+        ),
+        (
+            "encodings/latin1.txt",
+            "Latin-1 letter",
+            "Señor Muñoz wrote from A Coruña about the façade.",
+        ),
+    ];
+    for (file, title, body) in cases {
+        let doc = parse_one(file);
+        assert_eq!(doc["title"], title, "{file}");
+        let got = doc["body"].as_str().unwrap();
+        assert!(got.contains(body), "{file}: {got:?}");
+        assert!(!got.contains('\u{fffd}'), "{file}");
+    }
+    let doc = parse_one("encodings/latin1-declared.html");
+    assert_eq!(doc["format"], "html");
+    assert!(
+        doc["body"].as_str().unwrap().contains("El niño comió piña"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn binary_files_are_skipped_with_a_reason() {
+    let env = TestEnv::new();
+    let out = env.run(&["parse", "--json", &TestEnv::fixture("encodings/binary.txt")]);
+    assert_eq!(out.status.code(), Some(1), "nothing to show");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("binary.txt: binary"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_folder_of_every_format_indexes_and_searches() {
+    let env = TestEnv::new();
+    let fixtures = std::path::Path::new(&TestEnv::fixture("")).to_path_buf();
+    for dir in ["markdown", "json", "email", "encodings", "text"] {
+        for entry in std::fs::read_dir(fixtures.join(dir)).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            env.write(
+                &format!("archive/{dir}/{name}"),
+                std::fs::read(entry.path()).unwrap(),
+            );
+        }
+    }
+    let out = env.index(&["archive"]);
+    let err = stderr(&out);
+    // Two files hold a bad record each; everything else is indexed.
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("2 bad records"), "{err}");
+    assert!(err.contains("skipped 1 file (1 binary)"), "{err}");
+    for (query, title) in [
+        ("anemone", "Field notes: tide pools at Point Lobos"),
+        ("olive", "Fourth of an array"),
+        ("reichstag", "Grüße aus Berlin"),
+        ("fraiche", "Café crème recipes"),
+        ("bicycle", "Minutes of the March meeting"),
+        ("münchen", "UTF-16 little-endian note"),
+        ("coruna", "Latin-1 letter"),
+        ("copper", "Copper prices climb"),
+        ("tags:california", "Field notes: tide pools at Point Lobos"),
+    ] {
+        let (hits, code) = env.search_json(&[query]);
+        assert_eq!(code, 0, "{query}");
+        assert_eq!(hits[0]["title"], title, "{query}");
+    }
+}
+
+#[test]
+fn index_reads_json_lines_from_stdin() {
+    let env = TestEnv::new();
+    let records = "{\"id\": \"s1\", \"title\": \"Piped in\", \"text\": \"zeppelin hangar\"}\n\
+                   {\"title\": \"No id\", \"text\": \"walrus colony\"}\n";
+    let pipe = |input: &str| {
+        env.trove()
+            .args(["index", "-"])
+            .write_stdin(input.to_string())
+            .output()
+            .unwrap()
+    };
+    let out = pipe(records);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(env.count_all(), 2);
+    // The same records again: ids from the record, or from the content, keep one copy.
+    pipe(records);
+    assert_eq!(env.count_all(), 2);
+    let (hits, _) = env.search_json(&["zeppelin"]);
+    assert_eq!(hits[0]["id"], "s1");
+    assert_eq!(hits[0]["path"], Value::Null);
+}
