@@ -6,12 +6,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 use trove::error::display_chain;
-use trove::index::{Event, IndexOptions, IndexSummary, STDIN_PATH};
+
+use trove::batch::{IndexOptions, STDIN_PATH};
+use trove::deletion::{self, DeleteOptions};
 use trove::ingest::{self, FileOutcome, Item};
 use trove::output::{self, Style};
+
+use crate::reporter::IndexReporter;
 use trove::search::SearchOptions;
 use trove::TroveIndex;
 
@@ -45,6 +53,36 @@ enum Command {
     Search(SearchArgs),
     /// Show what trove would index from files, without touching an index
     Parse(ParseArgs),
+    /// Remove documents by id, by file or folder, or by query
+    Delete(DeleteArgs),
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["ids", "paths", "query"])))]
+struct DeleteArgs {
+    /// Documents with this id (repeatable)
+    #[arg(long = "id", value_name = "ID")]
+    ids: Vec<String>,
+
+    /// Documents read from this file, or from any file under this folder (repeatable)
+    #[arg(long = "path", value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// Documents matching this query
+    #[arg(long = "query", value_name = "QUERY", allow_hyphen_values = true)]
+    query: Option<String>,
+
+    /// Only list what would be deleted
+    #[arg(long = "dry-run", short = 'n')]
+    dry_run: bool,
+
+    /// List the documents as JSON Lines (id, title, path)
+    #[arg(long = "json")]
+    json: bool,
+
+    /// Wait up to SECS for another `trove index` to release the index
+    #[arg(long = "wait", value_name = "SECS", default_value_t = 0.0)]
+    wait: f64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -68,9 +106,45 @@ struct IndexArgs {
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 
-    /// Also name every skipped file and why
+    /// Name every skipped file, every warning and every duplicate
     #[arg(long = "verbose", short = 'v')]
     verbose: bool,
+
+    /// No progress bar and no summary (errors are still shown)
+    #[arg(long = "quiet", short = 'q')]
+    quiet: bool,
+
+    /// Print the summary as JSON on stdout
+    #[arg(long = "json")]
+    json: bool,
+
+    /// Threads for reading and for indexing [default: one per core, at most 8]
+    #[arg(long = "threads", short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256).map(usize::from))]
+    threads: Option<usize>,
+
+    /// Memory for tantivy's writer, like 256M or 1G [default: 256M]
+    #[arg(long = "memory", value_name = "SIZE", value_parser = parse_size)]
+    memory: Option<usize>,
+
+    /// Keep the documents of files that are gone from the folders
+    #[arg(long = "no-prune")]
+    no_prune: bool,
+
+    /// Read every file again, changed or not
+    #[arg(long = "force")]
+    force: bool,
+
+    /// Wait up to SECS for another `trove index` to release the index
+    #[arg(long = "wait", value_name = "SECS", default_value_t = 0.0)]
+    wait: f64,
+
+    /// Commit after this many documents
+    #[arg(long = "commit-every", value_name = "DOCS", default_value_t = 50_000, value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    commit_every: usize,
+
+    /// ... or after this many seconds, whichever comes first
+    #[arg(long = "commit-interval", value_name = "SECS", default_value_t = 30.0)]
+    commit_interval: f64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -119,117 +193,89 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Index(args) => run_index(cli.index, args),
         Command::Search(args) => run_search(cli.index, args),
         Command::Parse(args) => run_parse(args),
+        Command::Delete(args) => run_delete(cli.index, args),
     }
 }
 
 fn run_index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
-    let opts = IndexOptions::new(index_dir.clone(), args.paths);
-    let mut per_file = PerFileLimit::new(if args.verbose { usize::MAX } else { 5 });
-    let mut on_event = |event: Event| match event {
-        Event::Warning { path, message } => {
-            per_file.say(path, &format!("warning: {}: {message}", path.display()))
-        }
-        Event::BadRecord { path, reason } => {
-            per_file.say(path, &format!("{}: bad record: {reason}", path.display()))
-        }
-        Event::Skipped { path, reason } => {
-            if args.verbose {
-                eprintln!("trove: skipped {}: {reason}", path.display())
-            }
-        }
-        Event::Failed { error } => eprintln!("trove: {}", display_chain(error)),
-    };
-    let result = trove::index_paths(&opts, &mut on_event);
-    per_file.finish();
+    let mut opts = IndexOptions::new(index_dir.clone(), args.paths);
+    if let Some(n) = args.threads {
+        opts.threads = n;
+        opts.writer_threads = n;
+    }
+    if let Some(bytes) = args.memory {
+        opts.memory = bytes;
+    }
+    opts.prune = !args.no_prune;
+    opts.force = args.force;
+    opts.wait = Duration::from_secs_f64(args.wait);
+    opts.commit_docs = args.commit_every;
+    opts.commit_interval = Duration::from_secs_f64(args.commit_interval);
+    let stop = Arc::new(AtomicBool::new(false));
+    install_stop_handler(stop.clone());
+    opts.stop = Some(stop);
+
+    let show_progress = !args.quiet && !args.json && io::stderr().is_terminal();
+    let mut reporter = IndexReporter::new(args.verbose, args.quiet, show_progress);
+    let result = trove::index_paths(&opts, &mut |event| reporter.event(event));
+    reporter.finish();
     let summary = result.with_context(|| format!("indexing into {}", index_dir.display()))?;
-    eprintln!("{}", summary_line(&summary, &index_dir));
-    Ok(if summary.had_errors() {
+    if args.json {
+        let mut out = io::stdout().lock();
+        ignore_closed_pipe(
+            serde_json::to_writer(&mut out, &summary)
+                .map_err(io::Error::other)
+                .and_then(|()| writeln!(out)),
+        )?;
+    } else if !args.quiet || summary.had_errors() {
+        eprintln!("{}", output::index_summary_line(&summary, &index_dir));
+    }
+    Ok(if summary.interrupted {
+        ExitCode::from(130)
+    } else if summary.had_errors() {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-/// Prints at most `limit` messages about one file, then how many more there were, so a
-/// file with thousands of bad dates does not drown the rest.
-struct PerFileLimit {
-    limit: usize,
-    path: PathBuf,
-    said: usize,
-}
-
-impl PerFileLimit {
-    fn new(limit: usize) -> Self {
-        PerFileLimit {
-            limit,
-            path: PathBuf::new(),
-            said: 0,
+/// Ctrl-C or SIGTERM once: commit what is done and stop. Twice: quit now (the index
+/// stays at its last commit either way).
+fn install_stop_handler(stop: Arc<AtomicBool>) {
+    let result = ctrlc::set_handler(move || {
+        if stop.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
         }
-    }
-
-    fn say(&mut self, path: &Path, message: &str) {
-        if path != self.path {
-            self.finish();
-            self.path = path.to_path_buf();
-        }
-        self.said += 1;
-        if self.said <= self.limit {
-            eprintln!("trove: {message}");
-        }
-    }
-
-    fn finish(&mut self) {
-        if self.said > self.limit {
-            eprintln!(
-                "trove: {}: {} more messages like these (--verbose shows all)",
-                self.path.display(),
-                self.said - self.limit
-            );
-        }
-        self.said = 0;
+        eprintln!("trove: stopping: committing what is done (again to quit at once)");
+    });
+    if let Err(e) = result {
+        eprintln!("trove: warning: cannot catch Ctrl-C: {e}");
     }
 }
 
-fn summary_line(s: &IndexSummary, index_dir: &std::path::Path) -> String {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let mut line = format!(
-        "indexed {} from {} in {:.2} s",
-        plural(s.documents, "document", "documents"),
-        plural(s.files, "file", "files"),
-        s.elapsed.as_secs_f64()
-    );
-    let skipped = s.skipped_total();
-    if skipped > 0 {
-        let reasons: Vec<String> = s
-            .skipped
-            .iter()
-            .map(|(reason, n)| format!("{n} {reason}"))
-            .collect();
-        line.push_str(&format!(
-            "; skipped {} ({})",
-            plural(skipped, "file", "files"),
-            reasons.join(", ")
-        ));
+/// `256M`, `1G`, `1.5GiB`, `300MB`, `64k`; a bare number is bytes.
+fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let t = t.trim_end_matches("ib").trim_end_matches('b');
+    let (number, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&t[..i], &t[i..]),
+        None => (t, ""),
+    };
+    let scale: f64 = match unit.trim() {
+        "" => 1.0,
+        "k" => 1024.0,
+        "m" => 1024.0 * 1024.0,
+        "g" => 1024.0 * 1024.0 * 1024.0,
+        other => return Err(format!("unknown unit {other:?}: use K, M or G")),
+    };
+    let n: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size like 256M or 1G"))?;
+    if !(n.is_finite() && n > 0.0) {
+        return Err(format!("{text:?} is not a size like 256M or 1G"));
     }
-    if s.failed > 0 {
-        line.push_str(&format!("; {} failed", s.failed));
-    }
-    if s.bad_records > 0 {
-        line.push_str(&format!(
-            "; {}",
-            plural(s.bad_records, "bad record", "bad records")
-        ));
-    }
-    if s.warnings > 0 {
-        line.push_str(&format!("; {}", plural(s.warnings, "warning", "warnings")));
-    }
-    line.push_str(&format!(
-        "; {} now holds {}",
-        index_dir.display(),
-        plural(s.total_documents as usize, "document", "documents")
-    ));
-    line
+    Ok((n * scale) as usize)
 }
 
 fn run_search(index_dir: PathBuf, args: SearchArgs) -> anyhow::Result<ExitCode> {
@@ -251,6 +297,52 @@ fn run_search(index_dir: PathBuf, args: SearchArgs) -> anyhow::Result<ExitCode> 
     .and_then(|()| out.flush());
     ignore_closed_pipe(printed)?;
     Ok(if results.hits.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_delete(index_dir: PathBuf, args: DeleteArgs) -> anyhow::Result<ExitCode> {
+    let trove = TroveIndex::open(&index_dir)?;
+    let opts = DeleteOptions {
+        ids: args.ids,
+        paths: args.paths,
+        query: args.query,
+        dry_run: args.dry_run,
+        wait: Duration::from_secs_f64(args.wait),
+    };
+    let deleted = deletion::delete(&trove, &opts)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let printed = deleted
+        .iter()
+        .try_for_each(|d| {
+            if args.json {
+                serde_json::to_writer(&mut out, d).map_err(io::Error::other)?;
+                writeln!(out)
+            } else {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}",
+                    d.id,
+                    output::escape(&d.title),
+                    output::escape(d.path.as_deref().unwrap_or("-"))
+                )
+            }
+        })
+        .and_then(|()| out.flush());
+    ignore_closed_pipe(printed)?;
+    let noun = if deleted.len() == 1 {
+        "document"
+    } else {
+        "documents"
+    };
+    if args.dry_run {
+        eprintln!("would delete {} {noun} (dry run)", deleted.len());
+    } else {
+        eprintln!("deleted {} {noun}", deleted.len());
+    }
+    Ok(if deleted.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -310,7 +402,7 @@ fn run_parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
         match ingest::read_file(&path, &mut |item| {
             print(&path, item, &mut documents, &mut errors)
         }) {
-            Ok(FileOutcome::Read(_)) => {}
+            Ok(FileOutcome::Read { .. }) => {}
             Ok(FileOutcome::Skipped(reason)) => {
                 eprintln!("trove: skipped {}: {reason}", path.display())
             }

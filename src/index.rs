@@ -1,8 +1,8 @@
-//! The index on disk: opening and creating it, and writing articles into it (upserts
-//! keyed by id, one commit per run).
+//! The index on disk: opening and creating it, taking the writer lock, and the writes
+//! every command shares (upsert by id, delete by id, commit together with the state).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use tantivy::directory::error::LockError;
@@ -10,20 +10,25 @@ use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 use crate::article::Article;
-use crate::error::{Error, IngestError, Result};
-use crate::ingest::{self, FileOutcome, Item, SkipReason};
+use crate::error::{Error, Result};
 use crate::schema::{self, Fields};
+use crate::state::State;
+
+/// tantivy's smallest writer budget per indexing thread.
+pub const MIN_MEMORY_PER_THREAD: usize = 15 * 1024 * 1024;
 
 /// Files that may sit in an index folder before any index does: the repo's index/
 /// folder holds a .gitignore, and tantivy's own bookkeeping files stay behind when an
 /// index's files are deleted with `rm index/*` or its creation was interrupted.
-const ALLOWED_BEFORE_INDEX: [&str; 6] = [
+const ALLOWED_BEFORE_INDEX: [&str; 8] = [
     ".gitignore",
     ".gitkeep",
     "README.md",
     ".managed.json",
     ".tantivy-meta.lock",
     ".tantivy-writer.lock",
+    "trove-files.json",
+    "trove-files.json.tmp",
 ];
 
 /// An open trove index.
@@ -122,206 +127,73 @@ impl TroveIndex {
         Ok(self.reader()?.searcher().num_docs())
     }
 
-    fn writer(&self, threads: usize, memory: usize) -> Result<IndexWriter> {
-        self.index
-            .writer_with_num_threads(threads, memory)
-            .map_err(|e| match e {
-                TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked {
-                    path: self.dir.clone(),
-                },
-                other => self.index_err(other),
-            })
-    }
-}
-
-/// What `trove index` is asked to do.
-#[derive(Debug, Clone)]
-pub struct IndexOptions {
-    pub index_dir: PathBuf,
-    pub paths: Vec<PathBuf>,
-    /// Indexing threads for tantivy's writer.
-    pub threads: usize,
-    /// Writer memory budget in bytes, shared by the threads.
-    pub memory: usize,
-}
-
-impl IndexOptions {
-    pub fn new(index_dir: PathBuf, paths: Vec<PathBuf>) -> IndexOptions {
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, 8);
-        IndexOptions {
-            index_dir,
-            paths,
-            threads,
-            memory: 64 * 1024 * 1024 * threads,
-        }
-    }
-}
-
-/// Something worth telling the user while indexing; the caller decides how.
-#[derive(Debug)]
-pub enum Event<'a> {
-    /// A document was indexed but something in it was off (a date that did not parse).
-    Warning { path: &'a Path, message: &'a str },
-    /// A file was skipped on purpose.
-    Skipped {
-        path: &'a Path,
-        reason: &'a SkipReason,
-    },
-    /// A record inside a file could not be read; the rest of the file goes on.
-    BadRecord { path: &'a Path, reason: &'a str },
-    /// A file could not be read; the batch goes on.
-    Failed { error: &'a IngestError },
-}
-
-/// What an indexing run did.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct IndexSummary {
-    /// Files that were read (and gave documents, or records that failed).
-    pub files: usize,
-    /// Documents written (added or replaced).
-    pub documents: usize,
-    pub skipped: BTreeMap<SkipReason, usize>,
-    /// Files that could not be read.
-    pub failed: usize,
-    /// Records inside files that could not be read.
-    pub bad_records: usize,
-    pub warnings: usize,
-    /// Documents in the index after the commit.
-    pub total_documents: u64,
-    pub elapsed: Duration,
-}
-
-impl IndexSummary {
-    pub fn skipped_total(&self) -> usize {
-        self.skipped.values().sum()
-    }
-
-    /// True when something that should have been indexed was not.
-    pub fn had_errors(&self) -> bool {
-        self.failed > 0 || self.bad_records > 0
-    }
-}
-
-/// The path `-` stands for standard input (JSON Lines).
-pub const STDIN_PATH: &str = "-";
-
-/// Indexes every file under `opts.paths` (and stdin for `-`) and commits once at the end.
-pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<IndexSummary> {
-    let start = Instant::now();
-    let trove = TroveIndex::open_or_create(&opts.index_dir)?;
-    let mut writer = trove.writer(opts.threads, opts.memory)?;
-    let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = opts
-        .paths
-        .iter()
-        .cloned()
-        .partition(|p| p.as_os_str() == STDIN_PATH);
-
-    let mut run = Run {
-        trove: &trove,
-        writer: &writer,
-        on_event,
-        summary: IndexSummary::default(),
-        write_error: None,
-    };
-    if !stdin.is_empty() {
-        let path = Path::new(STDIN_PATH);
-        run.summary.files += 1;
-        if let Err(error) = ingest::read_stdin(&mut |item| run.item(path, item)) {
-            run.failed(&error);
-        }
-    }
-    for entry in ingest::walk(&paths) {
-        if run.write_error.is_some() {
-            break;
-        }
-        let path = match entry {
-            Ok(p) => p,
-            Err(error) => {
-                run.failed(&error);
-                continue;
-            }
-        };
-        match ingest::read_file(&path, &mut |item| run.item(&path, item)) {
-            Ok(FileOutcome::Read(_)) => run.summary.files += 1,
-            Ok(FileOutcome::Skipped(reason)) => {
-                (run.on_event)(Event::Skipped {
-                    path: &path,
-                    reason: &reason,
-                });
-                *run.summary.skipped.entry(reason).or_default() += 1;
-            }
-            Err(error) => run.failed(&error),
-        }
-    }
-    let Run {
-        mut summary,
-        write_error,
-        ..
-    } = run;
-    if let Some(e) = write_error {
-        return Err(e);
-    }
-
-    writer.commit().map_err(|e| trove.index_err(e))?;
-    // Let merges finish so replaced segments are deleted before we exit.
-    writer
-        .wait_merging_threads()
-        .map_err(|e| trove.index_err(e))?;
-    summary.total_documents = trove.num_docs()?;
-    summary.elapsed = start.elapsed();
-    Ok(summary)
-}
-
-/// The state of one indexing run: where documents go and what is counted.
-struct Run<'a, 'e> {
-    trove: &'a TroveIndex,
-    writer: &'a IndexWriter,
-    on_event: &'a mut (dyn FnMut(Event) + 'e),
-    summary: IndexSummary,
-    /// The first error writing to the index; it ends the run.
-    write_error: Option<Error>,
-}
-
-impl Run<'_, '_> {
-    fn item(&mut self, path: &Path, item: Item) {
-        match item {
-            Item::Doc { article, warnings } => {
-                for message in &warnings {
-                    self.summary.warnings += 1;
-                    (self.on_event)(Event::Warning { path, message });
-                }
-                if self.write_error.is_none() {
-                    match upsert(self.trove, self.writer, &article) {
-                        Ok(()) => self.summary.documents += 1,
-                        Err(e) => self.write_error = Some(e),
+    /// The index's writer, which holds its lock. While another process holds it, waits
+    /// up to `wait` (polling), calling `on_wait` once, unless `stop` is set.
+    pub(crate) fn writer(
+        &self,
+        threads: usize,
+        memory: usize,
+        wait: Duration,
+        stop: Option<&AtomicBool>,
+        on_wait: &mut dyn FnMut(),
+    ) -> Result<IndexWriter> {
+        let deadline = Instant::now() + wait;
+        let mut told = false;
+        loop {
+            match self.index.writer_with_num_threads(threads, memory) {
+                Ok(writer) => return Ok(writer),
+                Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
+                    let stopped = stop.is_some_and(|s| s.load(Ordering::Relaxed));
+                    if Instant::now() >= deadline || stopped {
+                        return Err(Error::Locked {
+                            path: self.dir.clone(),
+                        });
                     }
+                    if !told {
+                        on_wait();
+                        told = true;
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
                 }
-            }
-            Item::Bad { reason } => {
-                self.summary.bad_records += 1;
-                (self.on_event)(Event::BadRecord {
-                    path,
-                    reason: &reason,
-                });
+                Err(other) => return Err(self.index_err(other)),
             }
         }
     }
 
-    fn failed(&mut self, error: &IngestError) {
-        self.summary.failed += 1;
-        (self.on_event)(Event::Failed { error });
+    /// Opstamp of the last commit.
+    pub(crate) fn opstamp(&self) -> Result<u64> {
+        Ok(self
+            .index
+            .load_metas()
+            .map_err(|e| self.index_err(e))?
+            .opstamp)
     }
-}
 
-/// Adds `article`, replacing any document with the same id.
-fn upsert(trove: &TroveIndex, writer: &IndexWriter, article: &Article) -> Result<()> {
-    let f = &trove.fields;
-    writer.delete_term(Term::from_field_text(f.id, &article.id));
-    writer
-        .add_document(schema::to_document(f, article))
-        .map_err(|e| trove.index_err(e))?;
-    Ok(())
+    /// Adds `article`, replacing any document with the same id.
+    pub(crate) fn upsert(&self, writer: &IndexWriter, article: &Article) -> Result<()> {
+        writer.delete_term(Term::from_field_text(self.fields.id, &article.id));
+        writer
+            .add_document(schema::to_document(&self.fields, article))
+            .map_err(|e| self.index_err(e))?;
+        Ok(())
+    }
+
+    /// Deletes the document with this id, if there is one.
+    pub(crate) fn delete_id(&self, writer: &IndexWriter, id: &str) {
+        writer.delete_term(Term::from_field_text(self.fields.id, id));
+    }
+
+    /// Commits, with the state saved first under the commit's opstamp: a crash between
+    /// the two leaves a state that does not match the index, which the next run
+    /// distrusts (it reads every file again) but still uses to find stale documents.
+    pub(crate) fn commit(&self, writer: &mut IndexWriter, state: &mut State) -> Result<u64> {
+        let prepared = writer.prepare_commit().map_err(|e| self.index_err(e))?;
+        let opstamp = prepared.opstamp();
+        if let Err(e) = state.save(&self.dir, opstamp) {
+            prepared.abort().map_err(|e| self.index_err(e))?;
+            return Err(e);
+        }
+        prepared.commit().map_err(|e| self.index_err(e))?;
+        Ok(opstamp)
+    }
 }

@@ -6,7 +6,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use std::path::Path;
+
 use crate::article::Article;
+use crate::batch::IndexSummary;
 use crate::date::format_date;
 use crate::search::{Hit, SearchResults};
 
@@ -72,6 +75,77 @@ pub fn print_hits_human<W: Write>(
         writeln!(out, "{} {noun}", results.total)?;
     }
     Ok(())
+}
+
+/// The one line `trove index` ends with.
+pub fn index_summary_line(s: &IndexSummary, index_dir: &Path) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let secs = s.elapsed.as_secs_f64();
+    let mut line = format!(
+        "indexed {} from {} in {secs:.2} s",
+        plural(s.documents, "document", "documents"),
+        plural(s.files, "file", "files"),
+    );
+    if secs > 0.0 && s.files > 0 {
+        line.push_str(&format!(
+            " ({:.0} docs/s, {:.1} MB/s)",
+            s.documents as f64 / secs,
+            s.bytes as f64 / secs / 1e6
+        ));
+    }
+    if s.unchanged > 0 {
+        line.push_str(&format!(
+            "; {} unchanged",
+            plural(s.unchanged, "file", "files")
+        ));
+    }
+    if s.deleted > 0 {
+        line.push_str(&format!(
+            "; deleted {}",
+            plural(s.deleted, "document", "documents")
+        ));
+    }
+    let skipped = s.skipped_total();
+    if skipped > 0 {
+        let reasons: Vec<String> = s
+            .skipped
+            .iter()
+            .map(|(reason, n)| format!("{n} {reason}"))
+            .collect();
+        line.push_str(&format!(
+            "; skipped {} ({})",
+            plural(skipped, "file", "files"),
+            reasons.join(", ")
+        ));
+    }
+    if s.duplicates > 0 {
+        line.push_str(&format!(
+            "; {} in two files (newer kept)",
+            plural(s.duplicates, "document", "documents")
+        ));
+    }
+    if s.failed > 0 {
+        line.push_str(&format!("; {} failed", s.failed));
+    }
+    if s.bad_records > 0 {
+        line.push_str(&format!(
+            "; {}",
+            plural(s.bad_records, "bad record", "bad records")
+        ));
+    }
+    if s.warnings > 0 {
+        line.push_str(&format!("; {}", plural(s.warnings, "warning", "warnings")));
+    }
+    if s.interrupted {
+        line.push_str("; interrupted (what was read is committed)");
+    }
+    line.push_str(&format!(
+        "; {} now holds {}",
+        index_dir.display(),
+        plural(s.total_documents as usize, "document", "documents")
+    ));
+    line
 }
 
 /// A document as `trove parse --json` prints it: the field names of search's JSON.

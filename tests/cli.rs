@@ -203,7 +203,7 @@ fn summary_counts_skipped_and_failed_files_and_the_batch_goes_on() {
     // Skips alone are not failures.
     let out = env.index(&["corpus"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let verbose = env.index(&["--verbose", "corpus"]);
+    let verbose = env.index(&["--verbose", "--force", "corpus"]);
     assert!(stderr(&verbose).contains("picture.png: unsupported .png"));
 }
 

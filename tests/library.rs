@@ -72,12 +72,39 @@ fn the_same_source_url_in_two_files_is_one_document() {
         &ARTICLE.replace("{T}", "second").replace("{BODY}", "beta"),
     );
     let idx = tmp.path().join("idx");
-    let summary = index(&idx, vec![docs]);
-    assert_eq!(summary.documents, 2);
+    let summary = index(&idx, vec![docs.clone()]);
+    assert_eq!(summary.duplicates, 1);
     assert_eq!(summary.total_documents, 1);
-    // Files are read in name order, so the later file's version wins.
+    // Equal times: the later path's version wins, whatever order the threads read them.
+    set_mtime(&docs.join("a.txt"), 1_000_000_000);
+    set_mtime(&docs.join("b.txt"), 1_000_000_000);
+    let opts = IndexOptions {
+        force: true,
+        ..IndexOptions::new(idx.clone(), vec![docs.clone()])
+    };
+    index_paths(&opts, &mut |_| {}).unwrap();
     assert_eq!(titles(&idx, "title"), vec!["Title second"]);
     assert!(titles(&idx, "alpha").is_empty());
+    // The newer file wins.
+    set_mtime(&docs.join("a.txt"), 1_000_000_100);
+    let summary = index(&idx, vec![docs.clone()]);
+    assert_eq!(summary.files, 1, "only the changed file is read");
+    assert_eq!(titles(&idx, "title"), vec!["Title first"]);
+    // When the winner is gone, the other file's version comes back.
+    std::fs::remove_file(docs.join("a.txt")).unwrap();
+    let summary = index(&idx, vec![docs]);
+    assert_eq!(summary.total_documents, 1);
+    assert_eq!(titles(&idx, "title"), vec!["Title second"]);
+}
+
+fn set_mtime(path: &std::path::Path, secs: u64) {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
 }
 
 #[test]

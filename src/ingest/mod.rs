@@ -85,9 +85,41 @@ impl std::fmt::Display for SkipReason {
 /// What became of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileOutcome {
-    /// Read with this format; its documents went to the sink.
-    Read(Format),
+    /// Read with this format; its documents went to the sink. `hash` is the xxh3-64 of
+    /// the whole content.
+    Read {
+        format: Format,
+        hash: u64,
+    },
     Skipped(SkipReason),
+}
+
+/// A reader that hashes what passes through it.
+struct HashingReader<R> {
+    inner: R,
+    hasher: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// The xxh3-64 hash of a file's content, as `FileOutcome::Read` reports it.
+pub fn hash_file(path: &Path) -> Result<u64, IngestError> {
+    let read_err = |source| IngestError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut reader = HashingReader {
+        inner: File::open(path).map_err(read_err)?,
+        hasher: xxhash_rust::xxh3::Xxh3::new(),
+    };
+    std::io::copy(&mut reader, &mut std::io::sink()).map_err(read_err)?;
+    Ok(reader.hasher.digest())
 }
 
 /// Every file under `paths`, in a stable order (folders sorted by name). Entries whose
@@ -130,16 +162,17 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item)) -> Result<FileOutcome,
     if size == 0 {
         return Ok(FileOutcome::Skipped(SkipReason::Empty));
     }
-    let mut reader = BufReader::with_capacity(64 * 1024, file);
+    let hashing = HashingReader {
+        inner: file,
+        hasher: xxhash_rust::xxh3::Xxh3::new(),
+    };
+    let mut reader = BufReader::with_capacity(64 * 1024, hashing);
     let head = reader.fill_buf().map_err(read_err)?.to_vec();
     let format = match sniff::detect(path, &head) {
         Ok(f) => f,
         Err(reason) => return Ok(FileOutcome::Skipped(reason)),
     };
-    // One spelling per file, so the same file reached by another path keeps its id.
-    let location = std::fs::canonicalize(path)
-        .or_else(|_| std::path::absolute(path))
-        .unwrap_or_else(|_| path.to_path_buf());
+    let location = canonical_path(path);
     let origin = Origin::File(&location);
     let mut records = |n: Option<usize>, r: Result<Extracted, String>| {
         sink(match r {
@@ -148,13 +181,13 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item)) -> Result<FileOutcome,
         })
     };
     match format {
-        Format::JsonLines => json::read_lines(reader, &mut records).map_err(read_err)?,
+        Format::JsonLines => json::read_lines(&mut reader, &mut records).map_err(read_err)?,
         Format::Json => {
-            if let Err(reason) = json::read_document(reader, &mut records) {
+            if let Err(reason) = json::read_document(&mut reader, &mut records) {
                 sink(Item::Bad { reason });
             }
         }
-        Format::Mbox => email::read_mbox(reader, &mut records).map_err(read_err)?,
+        Format::Mbox => email::read_mbox(&mut reader, &mut records).map_err(read_err)?,
         Format::Text | Format::Html | Format::Markdown | Format::Email => {
             if size > MAX_FILE_BYTES {
                 return Ok(FileOutcome::Skipped(SkipReason::TooLarge));
@@ -171,7 +204,10 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item)) -> Result<FileOutcome,
             }
         }
     }
-    Ok(FileOutcome::Read(format))
+    // Whatever a parser left unread still counts in the hash.
+    std::io::copy(&mut reader, &mut std::io::sink()).map_err(read_err)?;
+    let hash = reader.into_inner().hasher.digest();
+    Ok(FileOutcome::Read { format, hash })
 }
 
 /// Parses the bytes of a single-document file.
@@ -200,6 +236,23 @@ pub fn parse_document(
         }
     };
     Ok(doc)
+}
+
+/// One spelling per file, so the same file reached by another path keeps its id: the
+/// canonical path. A path that is already absolute and plain (no `.` or `..`), as the
+/// walk of a canonical root yields, is taken as it is, saving a `realpath` per file.
+pub fn canonical_path(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let plain = path.is_absolute()
+        && path
+            .components()
+            .all(|c| matches!(c, Component::RootDir | Component::Normal(_)));
+    if plain {
+        return path.to_path_buf();
+    }
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// JSON Lines from standard input (`trove index -`).

@@ -1,0 +1,765 @@
+//! Batch indexing: walk the paths, skip what has not changed since the last run, parse
+//! the rest on every core while tantivy's writer indexes, commit at intervals, and
+//! remove the documents of files that are gone.
+//!
+//! Safety: the per-file state (`state.rs`) is saved under the opstamp of each commit
+//! just before the commit. A state that matches the index is trusted for skipping
+//! unchanged files; one that does not (a crash between the two) makes the next run read
+//! every file again, which converges because every write is an upsert by id. Files
+//! being read at a commit are saved as partial, so a crash never orphans documents.
+//! A stop request (Ctrl-C) commits what is done and returns.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, UNIX_EPOCH};
+
+use crossbeam_channel::{bounded, Receiver, Sender};
+use serde::Serialize;
+use tantivy::IndexWriter;
+
+use crate::article::Article;
+use crate::error::{Error, IngestError, Result};
+use crate::index::{TroveIndex, MIN_MEMORY_PER_THREAD};
+use crate::ingest::{self, FileOutcome, Item, SkipReason};
+use crate::state::{FileState, State};
+
+/// The path `-` stands for standard input (JSON Lines).
+pub const STDIN_PATH: &str = "-";
+
+/// Items of one file are sent to the writer in batches of this many.
+const ITEMS_PER_MESSAGE: usize = 256;
+
+/// What `trove index` is asked to do.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    pub index_dir: PathBuf,
+    pub paths: Vec<PathBuf>,
+    /// Threads reading and parsing files.
+    pub threads: usize,
+    /// tantivy's indexing threads.
+    pub writer_threads: usize,
+    /// tantivy's memory budget in bytes, shared by its threads.
+    pub memory: usize,
+    /// Remove documents of files that disappeared from the walked folders.
+    pub prune: bool,
+    /// Read every file, even unchanged ones.
+    pub force: bool,
+    /// Commit after this many documents...
+    pub commit_docs: usize,
+    /// ... or this much time, whichever comes first.
+    pub commit_interval: Duration,
+    /// How long to wait for another process's writer lock.
+    pub wait: Duration,
+    /// Set from outside (Ctrl-C) to commit what is done and stop.
+    pub stop: Option<Arc<AtomicBool>>,
+}
+
+impl IndexOptions {
+    /// Defaults: one parser and one tantivy thread per core (at most 8), 256 MiB for the
+    /// writer, a commit every 50,000 documents or 30 seconds, no waiting for a lock.
+    pub fn new(index_dir: PathBuf, paths: Vec<PathBuf>) -> IndexOptions {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8);
+        IndexOptions {
+            index_dir,
+            paths,
+            threads: cores,
+            writer_threads: cores,
+            memory: 256 * 1024 * 1024,
+            prune: true,
+            force: false,
+            commit_docs: 50_000,
+            commit_interval: Duration::from_secs(30),
+            wait: Duration::ZERO,
+            stop: None,
+        }
+    }
+}
+
+/// Something worth telling the user while indexing; the caller decides how.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// Another process holds the index's writer lock; waiting for it.
+    WaitingForLock { lock: &'a Path },
+    /// The walk is done: this many files will be read, this many are unchanged.
+    Planned { files: usize, unchanged: usize },
+    /// A file was read (or skipped, or failed): progress.
+    FileDone { documents: usize, bytes: u64 },
+    /// A document was indexed but something in it was off (a date that did not parse).
+    Warning { path: &'a Path, message: &'a str },
+    /// A file was skipped on purpose.
+    Skipped {
+        path: &'a Path,
+        reason: &'a SkipReason,
+    },
+    /// A record inside a file could not be read; the rest of the file goes on.
+    BadRecord { path: &'a Path, reason: &'a str },
+    /// A file could not be read; the batch goes on.
+    Failed { error: &'a IngestError },
+    /// Two files hold the same document (same id or source URL); one version is kept:
+    /// the newer file's (by modification time, then the later path).
+    Duplicate {
+        id: &'a str,
+        kept: &'a str,
+        dropped: &'a str,
+    },
+}
+
+/// What an indexing run did. `trove index --json` prints it.
+#[derive(Debug, Default, Clone, PartialEq, Serialize)]
+pub struct IndexSummary {
+    /// Files read (including those whose records all failed).
+    pub files: usize,
+    /// Files left alone because they had not changed.
+    pub unchanged: usize,
+    /// Documents written (added or replaced).
+    pub documents: usize,
+    /// Documents removed: their files are gone or no longer hold them.
+    pub deleted: usize,
+    /// Files skipped on purpose, by reason.
+    pub skipped: BTreeMap<String, usize>,
+    /// Files that could not be read.
+    pub failed: usize,
+    /// Records inside files that could not be read.
+    pub bad_records: usize,
+    pub warnings: usize,
+    /// Documents found in more than one file (one version kept).
+    pub duplicates: usize,
+    /// Bytes of the files read.
+    pub bytes: u64,
+    /// Documents in the index after the last commit.
+    pub total_documents: u64,
+    pub commits: usize,
+    /// True when a stop request ended the run early (what was done is committed).
+    pub interrupted: bool,
+    #[serde(serialize_with = "as_secs")]
+    pub elapsed: Duration,
+}
+
+fn as_secs<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
+}
+
+impl IndexSummary {
+    pub fn skipped_total(&self) -> usize {
+        self.skipped.values().sum()
+    }
+
+    /// True when something that should have been indexed was not.
+    pub fn had_errors(&self) -> bool {
+        self.failed > 0 || self.bad_records > 0
+    }
+}
+
+/// One file to read.
+struct Work {
+    path: PathBuf,
+    /// Canonical path: the key in the state.
+    key: String,
+    size: u64,
+    mtime_ns: i128,
+    /// Same size as last time but another modification time: compare hashes first.
+    check_hash: Option<u64>,
+}
+
+enum Msg {
+    Items(usize, Vec<Item>),
+    /// The file's content hash equals the one on record: nothing to do.
+    Same(usize),
+    Done(usize, Result<FileOutcome, IngestError>),
+}
+
+/// Indexes `opts.paths` (and stdin for `-`), incrementally.
+pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<IndexSummary> {
+    let start = Instant::now();
+    let trove = TroveIndex::open_or_create(&opts.index_dir)?;
+    let writer_threads = opts
+        .writer_threads
+        .clamp(1, (opts.memory / MIN_MEMORY_PER_THREAD).max(1));
+    if opts.memory < MIN_MEMORY_PER_THREAD {
+        return Err(Error::Io {
+            path: opts.index_dir.clone(),
+            source: std::io::Error::other(format!(
+                "the writer needs at least {} MiB of memory (--memory)",
+                MIN_MEMORY_PER_THREAD >> 20
+            )),
+        });
+    }
+    let lock = opts.index_dir.join(".tantivy-writer.lock");
+    let writer = trove.writer(
+        writer_threads,
+        opts.memory,
+        opts.wait,
+        opts.stop.as_deref(),
+        &mut || on_event(Event::WaitingForLock { lock: &lock }),
+    )?;
+    let state = State::load(&opts.index_dir);
+    let trusted = !opts.force && state.opstamp == Some(trove.opstamp()?);
+    let mut run = Run {
+        trove: &trove,
+        writer,
+        owners: owners_from(&state),
+        state,
+        in_progress: HashMap::new(),
+        summary: IndexSummary::default(),
+        on_event,
+        docs_since_commit: 0,
+        dirty: false,
+        last_commit: Instant::now(),
+        opts,
+    };
+
+    let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = opts
+        .paths
+        .iter()
+        .cloned()
+        .partition(|p| p.as_os_str() == STDIN_PATH);
+    if !stdin.is_empty() {
+        run.read_stdin()?;
+    }
+
+    let work = run.plan(&paths, trusted)?;
+    let mut interrupted = run.stopped();
+    if !interrupted {
+        interrupted = run.read_all(&work)?;
+    }
+    run.summary.interrupted = interrupted;
+    if run.dirty || !run.in_progress.is_empty() {
+        run.commit()?;
+    }
+    let Run {
+        writer,
+        mut summary,
+        ..
+    } = run;
+    if !interrupted {
+        // Let merges finish so replaced segments are deleted before we exit.
+        writer
+            .wait_merging_threads()
+            .map_err(|e| trove.index_err(e))?;
+    }
+    summary.total_documents = trove.num_docs()?;
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}
+
+/// For every id on record, the file that wins it.
+fn owners_from(state: &State) -> HashMap<String, (String, i128)> {
+    let mut owners: HashMap<String, (String, i128)> = HashMap::new();
+    for (path, file) in &state.files {
+        for id in &file.ids {
+            let candidate = (path.clone(), file.mtime_ns);
+            match owners.get(id) {
+                Some(current) if !wins(&candidate, current) => {}
+                _ => {
+                    owners.insert(id.clone(), candidate);
+                }
+            }
+        }
+    }
+    owners
+}
+
+/// The newer file wins; at equal times, the later path.
+fn wins(a: &(String, i128), b: &(String, i128)) -> bool {
+    (a.1, &a.0) > (b.1, &b.0)
+}
+
+struct Run<'a, 'e> {
+    trove: &'a TroveIndex,
+    writer: IndexWriter,
+    state: State,
+    /// id -> (file, mtime) whose version is in the index.
+    owners: HashMap<String, (String, i128)>,
+    /// Work index -> (key, ids seen so far), for files being read.
+    in_progress: HashMap<usize, (String, Vec<String>)>,
+    summary: IndexSummary,
+    on_event: &'a mut (dyn FnMut(Event) + 'e),
+    docs_since_commit: usize,
+    /// Something changed since the last commit (documents or the state).
+    dirty: bool,
+    last_commit: Instant,
+    opts: &'a IndexOptions,
+}
+
+impl Run<'_, '_> {
+    fn stopped(&self) -> bool {
+        self.opts
+            .stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+    }
+
+    /// JSON Lines from stdin, written as they come. They are on no file's record, so
+    /// pruning never removes them.
+    fn read_stdin(&mut self) -> Result<()> {
+        let path = Path::new(STDIN_PATH);
+        let mut ids = Vec::new();
+        let mut write_error = None;
+        // Piped records are the newest version of anything they share an id with.
+        let now = std::time::SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as i128);
+        let result = ingest::read_stdin(&mut |item| {
+            if write_error.is_none() {
+                if let Err(e) = self.apply_item(path, STDIN_PATH, now, item, &mut ids) {
+                    write_error = Some(e);
+                }
+            }
+            ids.clear();
+        });
+        if let Some(e) = write_error {
+            return Err(e);
+        }
+        self.summary.files += 1;
+        if let Err(error) = result {
+            self.failed(&error);
+        }
+        Ok(())
+    }
+
+    /// Walks the paths; returns the files to read. Files on record under the walked
+    /// roots that the walk did not find are pruned here, before anything is written.
+    fn plan(&mut self, paths: &[PathBuf], trusted: bool) -> Result<Vec<Work>> {
+        // Walking canonical roots gives canonical paths (links inside are not followed).
+        let paths: Vec<PathBuf> = paths
+            .iter()
+            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+            .collect();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut unreadable: Vec<String> = Vec::new();
+        let mut work = Vec::new();
+        let mut unchanged = 0;
+        for entry in ingest::walk(&paths) {
+            let path = match entry {
+                Ok(p) => p,
+                Err(error) => {
+                    unreadable.push(canonical(error.path()));
+                    self.failed(&error);
+                    continue;
+                }
+            };
+            let meta = match std::fs::metadata(&path) {
+                Ok(m) => m,
+                Err(source) => {
+                    self.failed(&IngestError::Read { path, source });
+                    continue;
+                }
+            };
+            let key = canonical(&path);
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            let size = meta.len();
+            let mtime_ns = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as i128);
+            let known = self.state.files.get(&key);
+            let mut check_hash = None;
+            if let Some(old) = known.filter(|_| !self.opts.force) {
+                if old.size == size {
+                    if trusted && old.mtime_ns == mtime_ns {
+                        unchanged += 1;
+                        continue;
+                    }
+                    check_hash = if trusted { old.hash } else { None };
+                }
+            }
+            work.push(Work {
+                path,
+                key,
+                size,
+                mtime_ns,
+                check_hash,
+            });
+        }
+        self.summary.unchanged = unchanged;
+        if self.opts.prune {
+            let roots: Vec<String> = paths.iter().map(|p| canonical(p)).collect();
+            let gone: Vec<String> = self
+                .state
+                .files
+                .keys()
+                .filter(|k| !seen.contains(*k))
+                .filter(|k| roots.iter().any(|r| under(k, r)))
+                .filter(|k| !unreadable.iter().any(|u| under(k, u)))
+                .cloned()
+                .collect();
+            for key in gone {
+                self.dirty = true;
+                if let Some(file) = self.state.files.remove(&key) {
+                    self.release(&key, file.ids)?;
+                }
+            }
+        }
+        (self.on_event)(Event::Planned {
+            files: work.len(),
+            unchanged,
+        });
+        Ok(work)
+    }
+
+    /// Reads the files on every parser thread and applies their documents here, in
+    /// this thread, as they come. Returns true when stopped early.
+    fn read_all(&mut self, work: &[Work]) -> Result<bool> {
+        let threads = self.opts.threads.max(1);
+        let (work_tx, work_rx) = bounded::<usize>(threads * 4);
+        let (msg_tx, msg_rx) = bounded::<Msg>(threads * 16);
+        let stop = self.opts.stop.clone();
+        let mut interrupted = false;
+        let outcome = std::thread::scope(|scope| -> Result<()> {
+            scope.spawn(move || {
+                for i in 0..work.len() {
+                    if stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
+                        || work_tx.send(i).is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+            for _ in 0..threads {
+                let rx = work_rx.clone();
+                let tx = msg_tx.clone();
+                scope.spawn(move || parse_worker(work, rx, tx));
+            }
+            drop(msg_tx);
+            for msg in msg_rx.iter() {
+                if self.stopped() {
+                    interrupted = true;
+                    break;
+                }
+                self.apply(work, msg)?;
+                if self.dirty
+                    && (self.docs_since_commit >= self.opts.commit_docs
+                        || self.last_commit.elapsed() >= self.opts.commit_interval)
+                {
+                    self.commit()?;
+                }
+            }
+            // Dropping the receiver makes the parsers stop at their next send.
+            drop(msg_rx);
+            Ok(())
+        });
+        outcome?;
+        Ok(interrupted)
+    }
+
+    fn apply(&mut self, work: &[Work], msg: Msg) -> Result<()> {
+        match msg {
+            Msg::Items(i, items) => {
+                let w = &work[i];
+                let (_, mut ids) = self
+                    .in_progress
+                    .remove(&i)
+                    .unwrap_or_else(|| (w.key.clone(), Vec::new()));
+                for item in items {
+                    self.apply_item(&w.path, &w.key, w.mtime_ns, item, &mut ids)?;
+                }
+                self.in_progress.insert(i, (w.key.clone(), ids));
+            }
+            Msg::Same(i) => {
+                let w = &work[i];
+                let mut now_wins = false;
+                if let Some(file) = self.state.files.get_mut(&w.key) {
+                    file.mtime_ns = w.mtime_ns;
+                    self.dirty = true;
+                    let me = (w.key.clone(), w.mtime_ns);
+                    now_wins = file.ids.iter().any(|id| {
+                        self.owners
+                            .get(id)
+                            .is_some_and(|o| o.0 != w.key && wins(&me, o))
+                    });
+                }
+                if now_wins {
+                    // Touched, and now newer than the file whose version is in: its
+                    // version goes in instead.
+                    self.reread(&w.key)?;
+                } else {
+                    self.summary.unchanged += 1;
+                }
+                (self.on_event)(Event::FileDone {
+                    documents: self.summary.documents,
+                    bytes: self.summary.bytes,
+                });
+            }
+            Msg::Done(i, result) => {
+                let w = &work[i];
+                let ids = self
+                    .in_progress
+                    .remove(&i)
+                    .map(|(_, ids)| ids)
+                    .unwrap_or_default();
+                match result {
+                    Ok(FileOutcome::Read { hash, .. }) => {
+                        self.summary.files += 1;
+                        self.summary.bytes += w.size;
+                        self.finish_file(w, Some(hash), ids)?;
+                    }
+                    Ok(FileOutcome::Skipped(reason)) => {
+                        (self.on_event)(Event::Skipped {
+                            path: &w.path,
+                            reason: &reason,
+                        });
+                        *self.summary.skipped.entry(reason.to_string()).or_default() += 1;
+                        self.finish_file(w, None, ids)?;
+                    }
+                    Err(error) => {
+                        // Keep what was on record; the file is read again next time.
+                        self.failed(&error);
+                        if !ids.is_empty() {
+                            self.mark_partial(&w.key, ids);
+                        }
+                    }
+                }
+                (self.on_event)(Event::FileDone {
+                    documents: self.summary.documents,
+                    bytes: self.summary.bytes,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_item(
+        &mut self,
+        path: &Path,
+        key: &str,
+        mtime_ns: i128,
+        item: Item,
+        ids: &mut Vec<String>,
+    ) -> Result<()> {
+        match item {
+            Item::Doc { article, warnings } => {
+                for message in &warnings {
+                    self.summary.warnings += 1;
+                    (self.on_event)(Event::Warning { path, message });
+                }
+                ids.push(article.id.clone());
+                self.write(&article, key, mtime_ns)?;
+            }
+            Item::Bad { reason } => {
+                self.summary.bad_records += 1;
+                (self.on_event)(Event::BadRecord {
+                    path,
+                    reason: &reason,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes a document unless another file holds a newer version of it.
+    fn write(&mut self, article: &Article, key: &str, mtime_ns: i128) -> Result<()> {
+        let candidate = (key.to_string(), mtime_ns);
+        if let Some(owner) = self.owners.get(&article.id) {
+            if owner.0 != key {
+                self.summary.duplicates += 1;
+                let keep_new = wins(&candidate, owner);
+                let (kept, dropped) = if keep_new {
+                    (key, owner.0.as_str())
+                } else {
+                    (owner.0.as_str(), key)
+                };
+                (self.on_event)(Event::Duplicate {
+                    id: &article.id,
+                    kept,
+                    dropped,
+                });
+                if !keep_new {
+                    return Ok(());
+                }
+            }
+        }
+        self.owners.insert(article.id.clone(), candidate);
+        self.dirty = true;
+        self.trove.upsert(&self.writer, article)?;
+        self.summary.documents += 1;
+        self.docs_since_commit += 1;
+        Ok(())
+    }
+
+    /// Records a file read to the end, and removes the documents it no longer holds.
+    fn finish_file(&mut self, w: &Work, hash: Option<u64>, ids: Vec<String>) -> Result<()> {
+        self.dirty = true;
+        let old = self.state.files.insert(
+            w.key.clone(),
+            FileState {
+                size: w.size,
+                mtime_ns: w.mtime_ns,
+                hash,
+                ids: ids.clone(),
+            },
+        );
+        if let Some(old) = old {
+            let now: HashSet<&String> = ids.iter().collect();
+            let stale: Vec<String> = old.ids.into_iter().filter(|id| !now.contains(id)).collect();
+            self.release(&w.key, stale)?;
+        }
+        Ok(())
+    }
+
+    /// A file being read when a commit happens (or that failed half-way) is on record
+    /// as partial: never taken as unchanged, but its ids are known if it disappears.
+    fn mark_partial(&mut self, key: &str, ids: Vec<String>) {
+        self.dirty = true;
+        let entry = self
+            .state
+            .files
+            .entry(key.to_string())
+            .or_insert(FileState {
+                size: u64::MAX,
+                mtime_ns: 0,
+                hash: None,
+                ids: Vec::new(),
+            });
+        entry.size = u64::MAX;
+        entry.hash = None;
+        for id in ids {
+            if !entry.ids.contains(&id) {
+                entry.ids.push(id);
+            }
+        }
+    }
+
+    /// `key` no longer holds these ids: delete each document, unless another file on
+    /// record holds it too, in which case that file is read again and its version
+    /// written.
+    fn release(&mut self, key: &str, ids: Vec<String>) -> Result<()> {
+        let mut reread: Vec<String> = Vec::new();
+        for id in ids {
+            match self.owners.get(&id) {
+                Some(owner) if owner.0 != key => continue, // another file's version is in
+                _ => {}
+            }
+            self.owners.remove(&id);
+            let other = self
+                .state
+                .files
+                .iter()
+                .filter(|(k, f)| k.as_str() != key && f.ids.contains(&id))
+                .map(|(k, f)| (k.clone(), f.mtime_ns))
+                .reduce(|a, b| if wins(&b, &a) { b } else { a });
+            match other {
+                Some((k, _)) => {
+                    if !reread.contains(&k) {
+                        reread.push(k);
+                    }
+                }
+                None => {
+                    self.dirty = true;
+                    self.trove.delete_id(&self.writer, &id);
+                    self.summary.deleted += 1;
+                    self.docs_since_commit += 1;
+                }
+            }
+        }
+        for k in reread {
+            self.reread(&k)?;
+        }
+        Ok(())
+    }
+
+    /// Reads one file again, here and now, to restore documents it shares with a file
+    /// that is gone.
+    fn reread(&mut self, key: &str) -> Result<()> {
+        let path = PathBuf::from(key);
+        let Some(old) = self.state.files.get(key).cloned() else {
+            return Ok(());
+        };
+        let mut items = Vec::new();
+        let result = ingest::read_file(&path, &mut |item| items.push(item));
+        let mut ids = Vec::new();
+        for item in items {
+            self.apply_item(&path, key, old.mtime_ns, item, &mut ids)?;
+        }
+        match result {
+            Ok(FileOutcome::Read { hash, .. }) => {
+                let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+                self.summary.files += 1;
+                self.summary.bytes += size;
+                let w = Work {
+                    path,
+                    key: key.to_string(),
+                    size,
+                    mtime_ns: old.mtime_ns,
+                    check_hash: None,
+                };
+                self.finish_file(&w, Some(hash), ids)
+            }
+            Ok(FileOutcome::Skipped(_)) => Ok(()),
+            Err(error) => {
+                self.failed(&error);
+                Ok(())
+            }
+        }
+    }
+
+    fn failed(&mut self, error: &IngestError) {
+        self.summary.failed += 1;
+        (self.on_event)(Event::Failed { error });
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        let partial: Vec<(String, Vec<String>)> = self.in_progress.values().cloned().collect();
+        for (key, ids) in partial {
+            self.mark_partial(&key, ids);
+        }
+        self.trove.commit(&mut self.writer, &mut self.state)?;
+        self.summary.commits += 1;
+        self.docs_since_commit = 0;
+        self.dirty = false;
+        self.last_commit = Instant::now();
+        Ok(())
+    }
+}
+
+/// Reads files from `rx` and sends their documents, batched, to `tx`.
+fn parse_worker(work: &[Work], rx: Receiver<usize>, tx: Sender<Msg>) {
+    for i in rx.iter() {
+        let w = &work[i];
+        if let Some(old_hash) = w.check_hash {
+            if ingest::hash_file(&w.path).is_ok_and(|h| h == old_hash) {
+                if tx.send(Msg::Same(i)).is_err() {
+                    return;
+                }
+                continue;
+            }
+        }
+        let mut batch = Vec::new();
+        let mut closed = false;
+        let result = ingest::read_file(&w.path, &mut |item| {
+            if closed {
+                return;
+            }
+            batch.push(item);
+            if batch.len() >= ITEMS_PER_MESSAGE {
+                closed = tx.send(Msg::Items(i, std::mem::take(&mut batch))).is_err();
+            }
+        });
+        if closed
+            || (!batch.is_empty() && tx.send(Msg::Items(i, batch)).is_err())
+            || tx.send(Msg::Done(i, result)).is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// One spelling per file: the canonical path, else the absolute one.
+fn canonical(path: &Path) -> String {
+    ingest::canonical_path(path).to_string_lossy().into_owned()
+}
+
+/// `path` is `root` or inside it.
+fn under(path: &str, root: &str) -> bool {
+    path == root
+        || path
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.starts_with('/') || root.ends_with('/'))
+}

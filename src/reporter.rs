@@ -1,0 +1,146 @@
+//! What `trove index` shows while it runs: a progress bar on a terminal, and warnings,
+//! bad records and duplicates, a few per file unless `--verbose`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use trove::error::display_chain;
+use trove::Event;
+
+/// Messages shown about one file (or duplicates in all) before the rest are counted.
+const PER_FILE: usize = 5;
+
+pub struct IndexReporter {
+    verbose: bool,
+    quiet: bool,
+    bar: Option<ProgressBar>,
+    show_progress: bool,
+    /// The file the last messages were about, and how many there were.
+    path: PathBuf,
+    said: usize,
+    duplicates: usize,
+}
+
+impl IndexReporter {
+    pub fn new(verbose: bool, quiet: bool, show_progress: bool) -> Self {
+        IndexReporter {
+            verbose,
+            quiet,
+            bar: None,
+            show_progress,
+            path: PathBuf::new(),
+            said: 0,
+            duplicates: 0,
+        }
+    }
+
+    fn limit(&self) -> usize {
+        if self.verbose {
+            usize::MAX
+        } else {
+            PER_FILE
+        }
+    }
+
+    /// Prints above the progress bar, if there is one.
+    fn say(&self, message: &str) {
+        let line = format!("trove: {message}");
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn about_file(&mut self, path: &Path, message: &str) {
+        if path != self.path {
+            self.flush_file();
+            self.path = path.to_path_buf();
+        }
+        self.said += 1;
+        if self.said <= self.limit() {
+            self.say(message);
+        }
+    }
+
+    fn flush_file(&mut self) {
+        if self.said > self.limit() {
+            self.say(&format!(
+                "{}: {} more messages like these (--verbose shows all)",
+                self.path.display(),
+                self.said - self.limit()
+            ));
+        }
+        self.said = 0;
+    }
+
+    pub fn event(&mut self, event: Event) {
+        match event {
+            Event::WaitingForLock { lock } => self.say(&format!(
+                "waiting for another trove index to release {}",
+                lock.display()
+            )),
+            Event::Planned { files, .. } => {
+                if self.show_progress && files > 0 {
+                    let bar = ProgressBar::with_draw_target(
+                        Some(files as u64),
+                        ProgressDrawTarget::stderr(),
+                    );
+                    let style = ProgressStyle::with_template(
+                        "{elapsed_precise} [{bar:30}] {pos}/{len} files, {msg} (ETA {eta})",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> ");
+                    bar.set_style(style);
+                    bar.enable_steady_tick(Duration::from_millis(200));
+                    self.bar = Some(bar);
+                }
+            }
+            Event::FileDone { documents, .. } => {
+                if let Some(bar) = &self.bar {
+                    bar.inc(1);
+                    let secs = bar.elapsed().as_secs_f64().max(0.001);
+                    bar.set_message(format!(
+                        "{documents} docs, {:.0} docs/s",
+                        documents as f64 / secs
+                    ));
+                }
+            }
+            Event::Warning { path, message } => {
+                if !self.quiet {
+                    self.about_file(path, &format!("warning: {}: {message}", path.display()))
+                }
+            }
+            Event::BadRecord { path, reason } => {
+                self.about_file(path, &format!("{}: bad record: {reason}", path.display()))
+            }
+            Event::Skipped { path, reason } => {
+                if self.verbose {
+                    self.say(&format!("skipped {}: {reason}", path.display()))
+                }
+            }
+            Event::Failed { error } => self.say(&display_chain(error)),
+            Event::Duplicate { id, kept, dropped } => {
+                self.duplicates += 1;
+                if !self.quiet && self.duplicates <= self.limit() {
+                    self.say(&format!(
+                        "same document in {dropped} and {kept} (id {id}): kept {kept}"
+                    ));
+                }
+            }
+        }
+    }
+
+    pub fn finish(&mut self) {
+        self.flush_file();
+        if !self.quiet && self.duplicates > self.limit() {
+            self.say(&format!(
+                "{} more documents found in two files (--verbose shows all)",
+                self.duplicates - self.limit()
+            ));
+        }
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! What trove knows about the files it indexed: size, modification time, content hash
+//! and the ids of the documents each file gave. Kept beside the index in
+//! `trove-files.json`, written atomically after every commit, tagged with the commit's
+//! opstamp so a state that does not match the index (a crash between the two) is
+//! recognised and not trusted for skipping files.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+const FILE_NAME: &str = "trove-files.json";
+const VERSION: u32 = 1;
+
+/// One indexed file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct FileState {
+    pub size: u64,
+    /// Modification time, nanoseconds since 1970.
+    pub mtime_ns: i128,
+    /// xxh3-64 of the content, when the whole file was read.
+    pub hash: Option<u64>,
+    /// Ids of the documents the file gave, in order.
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct State {
+    version: u32,
+    /// Opstamp of the commit this state describes.
+    pub opstamp: Option<u64>,
+    /// Canonical path -> state.
+    pub files: BTreeMap<String, FileState>,
+}
+
+impl State {
+    fn path(index_dir: &Path) -> PathBuf {
+        index_dir.join(FILE_NAME)
+    }
+
+    /// The saved state, or an empty one when there is none or it cannot be read (the
+    /// next run then reads every file again, which is always correct).
+    pub fn load(index_dir: &Path) -> State {
+        std::fs::read(Self::path(index_dir))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<State>(&bytes).ok())
+            .filter(|s| s.version == VERSION)
+            .unwrap_or_default()
+    }
+
+    /// Writes the state for the commit `opstamp`: to a temporary file, synced, then
+    /// renamed over the old one, so a crash leaves the old state or the new one.
+    pub fn save(&mut self, index_dir: &Path, opstamp: u64) -> Result<()> {
+        self.version = VERSION;
+        self.opstamp = Some(opstamp);
+        let path = Self::path(index_dir);
+        let tmp = index_dir.join(format!("{FILE_NAME}.tmp"));
+        let io_err = |source| Error::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut file = std::fs::File::create(&tmp).map_err(io_err)?;
+        let bytes = serde_json::to_vec(self).map_err(|e| io_err(std::io::Error::other(e)))?;
+        file.write_all(&bytes).map_err(io_err)?;
+        file.sync_all().map_err(io_err)?;
+        std::fs::rename(&tmp, &path).map_err(io_err)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_bad_files() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(State::load(dir.path()), State::default());
+        let mut state = State::default();
+        state.files.insert(
+            "/a.txt".into(),
+            FileState {
+                size: 3,
+                mtime_ns: 1_700_000_000_000_000_000,
+                hash: Some(42),
+                ids: vec!["x".into()],
+            },
+        );
+        state.save(dir.path(), 7).unwrap();
+        let loaded = State::load(dir.path());
+        assert_eq!(loaded.opstamp, Some(7));
+        assert_eq!(loaded.files, state.files);
+        std::fs::write(dir.path().join(FILE_NAME), b"{not json").unwrap();
+        assert_eq!(State::load(dir.path()), State::default());
+    }
+}

@@ -1,0 +1,338 @@
+//! Batch indexing: incremental re-runs, pruning, duplicates, locks, interruptions,
+//! kill -9 at any moment, and garbage collection.
+
+mod common;
+
+use std::collections::HashSet;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{stderr, TestEnv};
+use serde_json::Value;
+
+fn summary(env: &TestEnv, args: &[&str]) -> (Value, i32) {
+    let mut all = vec!["index", "--json"];
+    all.extend_from_slice(args);
+    let out = env.run(&all);
+    let code = out.status.code().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let value = serde_json::from_str(text.trim()).unwrap_or_else(|e| {
+        panic!(
+            "summary JSON ({e}): {text:?}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (value, code)
+}
+
+fn write_many(env: &TestEnv, dir: &str, n: usize) {
+    for i in 0..n {
+        env.write(
+            &format!("{dir}/{:02}/{i:05}.txt", i % 50),
+            format!(
+                "Document {i}\n\nword{i} shared words about archives and search {}\n",
+                "filler text ".repeat(30)
+            ),
+        );
+    }
+}
+
+/// Every document's id, checking there are no two alike.
+fn all_ids(env: &TestEnv) -> HashSet<String> {
+    let (hits, _) = env.search_json(&["--limit", "100000", "*"]);
+    let ids: Vec<String> = hits
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
+    let set: HashSet<String> = ids.iter().cloned().collect();
+    assert_eq!(set.len(), ids.len(), "duplicate ids in the index");
+    set
+}
+
+fn set_mtime(path: &std::path::Path, secs: u64) {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(std::time::UNIX_EPOCH + Duration::from_secs(secs))
+        .unwrap();
+}
+
+#[test]
+fn unchanged_files_are_not_read_again() {
+    let env = TestEnv::with_corpus();
+    write_many(&env, "corpus/many", 40);
+    let (first, code) = summary(&env, &["corpus"]);
+    assert_eq!(code, 0);
+    assert_eq!(first["files"], 41);
+    assert_eq!(first["documents"], 41);
+    assert_eq!(first["total_documents"], 41);
+
+    let (again, _) = summary(&env, &["corpus"]);
+    assert_eq!(again["files"], 0);
+    assert_eq!(again["unchanged"], 41);
+    assert_eq!(again["documents"], 0);
+
+    // Content changed: read again, document replaced.
+    env.write(
+        "corpus/many/00/00000.txt",
+        "Renamed title\n\nbrand new words\n",
+    );
+    let (changed, _) = summary(&env, &["corpus"]);
+    assert_eq!(changed["files"], 1);
+    assert_eq!(changed["unchanged"], 40);
+    let (hits, _) = env.search_json(&["brand"]);
+    assert_eq!(hits[0]["title"], "Renamed title");
+    assert_eq!(env.count_all(), 41);
+
+    // Touched but not changed: hashed, not parsed.
+    set_mtime(&env.path("corpus/many/01/00001.txt"), 1_600_000_000);
+    let (touched, _) = summary(&env, &["corpus"]);
+    assert_eq!(touched["files"], 0);
+    assert_eq!(touched["unchanged"], 41);
+
+    // --force reads everything.
+    let (forced, _) = summary(&env, &["--force", "corpus"]);
+    assert_eq!(forced["files"], 41);
+    assert_eq!(forced["total_documents"], 41);
+}
+
+#[test]
+fn deleted_files_leave_the_index_unless_no_prune() {
+    let env = TestEnv::new();
+    write_many(&env, "docs", 10);
+    env.write("other/keep.txt", "Elsewhere\n\nnot under docs\n");
+    summary(&env, &["docs", "other"]);
+    assert_eq!(env.count_all(), 11);
+
+    std::fs::remove_file(env.path("docs/03/00003.txt")).unwrap();
+    let (kept, _) = summary(&env, &["--no-prune", "docs"]);
+    assert_eq!(kept["deleted"], 0);
+    assert_eq!(env.count_all(), 11);
+
+    // Only the walked folder is pruned: other/ stays.
+    let (pruned, _) = summary(&env, &["docs"]);
+    assert_eq!(pruned["deleted"], 1);
+    assert_eq!(env.count_all(), 10);
+    let (hits, code) = env.search_json(&["word3"]);
+    assert_eq!((hits.len(), code), (0, 1));
+
+    // A JSON Lines file that loses a record loses that document.
+    env.write(
+        "docs/feed.jsonl",
+        "{\"id\":\"a\",\"title\":\"A\"}\n{\"id\":\"b\",\"title\":\"B\"}\n",
+    );
+    summary(&env, &["docs"]);
+    assert_eq!(env.count_all(), 12);
+    env.write("docs/feed.jsonl", "{\"id\":\"a\",\"title\":\"A again\"}\n");
+    let (shrunk, _) = summary(&env, &["docs"]);
+    assert_eq!(shrunk["deleted"], 1);
+    assert_eq!(env.count_all(), 11);
+    assert!(!all_ids(&env).contains("b"));
+}
+
+#[test]
+fn one_article_saved_twice_is_one_document_and_the_summary_says_which_won() {
+    let env = TestEnv::new();
+    let article = |body: &str| {
+        format!(
+            "Same story\n\nNovember 11 2017, by A. Writer\n\n{body}\n\nCitation: Same story (2017, November 11) retrieved 1 May 2024 from <https://example.org/story.html>\n"
+        )
+    };
+    env.write("saved/monday.txt", article("first save"));
+    env.write("saved/tuesday.txt", article("second save with an update"));
+    set_mtime(&env.path("saved/monday.txt"), 1_700_000_000);
+    set_mtime(&env.path("saved/tuesday.txt"), 1_700_086_400);
+    let out = env.index(&["saved"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("same document in"), "{err}");
+    assert!(err.contains("kept") && err.contains("tuesday.txt"), "{err}");
+    assert!(
+        err.contains("1 document in two files (newer kept)"),
+        "{err}"
+    );
+    let (hits, _) = env.search_json(&["story"]);
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0]["path"].as_str().unwrap().ends_with("tuesday.txt"));
+    assert_eq!(hits[0]["source"], "https://example.org/story.html");
+}
+
+#[test]
+fn delete_by_id_path_and_query_with_dry_run() {
+    let env = TestEnv::with_corpus();
+    write_many(&env, "corpus/many", 12);
+    env.index(&["corpus"]);
+    assert_eq!(env.count_all(), 13);
+
+    // Dry run: listed, nothing deleted.
+    let out = env.run(&["delete", "--dry-run", "--json", "--query", "wikileaks"]);
+    assert_eq!(out.status.code(), Some(0));
+    let listed: Vec<Value> = String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(listed.len(), 1);
+    assert!(stderr(&out).contains("would delete 1 document"));
+    assert_eq!(env.count_all(), 13);
+
+    let out = env.run(&["delete", "--query", "wikileaks"]);
+    assert!(stderr(&out).contains("deleted 1 document"));
+    assert_eq!(env.count_all(), 12);
+    // Deleted documents stay deleted while their files are unchanged.
+    env.index(&["corpus"]);
+    assert_eq!(env.count_all(), 12);
+
+    let (hits, _) = env.search_json(&["word5"]);
+    let id = hits[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(env.run(&["delete", "--id", &id]).status.code(), Some(0));
+    assert_eq!(env.count_all(), 11);
+    // A folder: every file under it.
+    let out = env.run(&["delete", "--path", "corpus/many/03"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = env.run(&[
+        "delete",
+        "--path",
+        &env.path("corpus/many/04/00004.txt").to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(env.count_all(), 9);
+    // Nothing matches: exit 1.
+    assert_eq!(
+        env.run(&["delete", "--id", "no-such-id"]).status.code(),
+        Some(1)
+    );
+    // Nothing to select by: a usage error.
+    assert_eq!(env.run(&["delete"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_second_indexer_names_the_lock_and_can_wait() {
+    let env = TestEnv::with_corpus();
+    env.index(&["corpus"]);
+    let held = tantivy::Index::open_in_dir(env.path("index"))
+        .unwrap()
+        .writer::<tantivy::TantivyDocument>(15_000_000)
+        .unwrap();
+    let out = env.index(&["corpus"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(".tantivy-writer.lock"),
+        "{}",
+        stderr(&out)
+    );
+    // Searching works while the index is locked for writing.
+    assert_eq!(env.run(&["search", "wikileaks"]).status.code(), Some(0));
+    // --wait: the lock is released after a moment and the run goes ahead.
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(700));
+        drop(held);
+    });
+    let started = Instant::now();
+    let out = env.index(&["--wait", "30", "corpus"]);
+    releaser.join().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("waiting for another trove index"));
+    assert!(started.elapsed() >= Duration::from_millis(600));
+}
+
+fn spawn_index(env: &TestEnv, args: &[&str]) -> Child {
+    Command::new(assert_cmd::cargo::cargo_bin("trove"))
+        .current_dir(env.dir.path())
+        .env_remove("TROVE_INDEX")
+        .arg("index")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn kill_9_at_any_moment_leaves_a_usable_index_that_converges() {
+    let env = TestEnv::new();
+    let total = 1500;
+    write_many(&env, "big", total);
+    let mut partial_seen = false;
+    for delay_ms in [30, 120, 300, 600, 1000, 1600] {
+        let mut child = spawn_index(&env, &["--commit-every", "40", "big"]);
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        // The index opens and searches at its last commit (or does not exist yet).
+        if env.path("index/meta.json").exists() {
+            let out = env.run(&["search", "--json", "--limit", "100000", "*"]);
+            assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+            let n = all_ids(&env).len();
+            assert!(n <= total);
+            partial_seen |= n > 0 && n < total;
+        }
+        // Dirty state is fine too: every run after a kill converges.
+    }
+    let out = env.index(&["big"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ids = all_ids(&env);
+    assert_eq!(ids.len(), total);
+    // And stays converged, reading nothing.
+    let (again, _) = summary(&env, &["big"]);
+    assert_eq!(again["total_documents"], total);
+    assert_eq!(again["files"], 0);
+    println!("kill -9 test: a partial commit was observed: {partial_seen}");
+}
+
+#[test]
+fn sigterm_commits_what_is_done_and_exits_130() {
+    let env = TestEnv::new();
+    write_many(&env, "big", 3000);
+    let child = spawn_index(&env, &["--commit-every", "100000", "big"]);
+    std::thread::sleep(Duration::from_millis(700));
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    if out.status.code() == Some(0) {
+        // The machine was fast enough to finish first: nothing to check.
+        assert_eq!(all_ids(&env).len(), 3000);
+        return;
+    }
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    let done = all_ids(&env).len();
+    assert!(done > 0 && done < 3000, "committed {done}");
+    // The next run reads only what was not done.
+    let (rest, code) = summary(&env, &["big"]);
+    assert_eq!(code, 0);
+    assert_eq!(rest["total_documents"], 3000);
+    assert!(rest["unchanged"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn reindexing_many_times_does_not_grow_the_index() {
+    let env = TestEnv::with_corpus();
+    write_many(&env, "corpus/many", 200);
+    env.index(&["corpus"]);
+    let size = |env: &TestEnv| -> u64 {
+        std::fs::read_dir(env.path("index"))
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().len())
+            .sum()
+    };
+    let first = size(&env);
+    let mut sizes = Vec::new();
+    for _ in 0..8 {
+        let out = env.index(&["--force", "corpus"]);
+        assert!(out.status.success());
+        sizes.push(size(&env));
+    }
+    println!("index bytes: first {first}, then {sizes:?}");
+    assert_eq!(env.count_all(), 201);
+    let last = *sizes.last().unwrap();
+    assert!(
+        last <= first * 3 / 2,
+        "index grew from {first} to {last} bytes"
+    );
+}
