@@ -1,27 +1,18 @@
-//! The command line: clap definitions turned into the library's plain option structs,
-//! and results turned into output and exit codes (0 results, 1 none, 2 error).
+//! The command line: clap definitions, turned into the library's plain option structs.
+//! The commands themselves run in `commands.rs`.
 
-use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::builder::TypedValueParser;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use std::io::{self, IsTerminal};
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
-use trove::error::display_chain;
+use trove::output::Delimited;
+use trove::query::{QueryOptions, MAX_FUZZY_DISTANCE};
+use trove::search::{SearchOptions, Sort};
 
-use trove::batch::{IndexOptions, STDIN_PATH};
-use trove::deletion::{self, DeleteOptions};
-use trove::ingest::{self, FileOutcome, Item};
-use trove::output::{self, Style};
-
-use crate::reporter::IndexReporter;
-use trove::search::SearchOptions;
-use trove::TroveIndex;
+use crate::commands;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -55,119 +46,305 @@ enum Command {
     Parse(ParseArgs),
     /// Remove documents by id, by file or folder, or by query
     Delete(DeleteArgs),
+    /// Show whole documents by id
+    Get(GetArgs),
+    /// What the index holds: documents, dates, size, top publishers and sites
+    Stats(StatsArgs),
+    /// Print shell completions for bash, zsh, fish, elvish or powershell
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) for trove
+    Man,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GetArgs {
+    /// Document ids (as search shows them)
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+
+    /// Print each document as a line of JSON
+    #[arg(long = "json")]
+    pub json: bool,
+
+    /// When to colour the output
+    #[arg(long = "color", value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatsArgs {
+    /// Print the statistics as JSON
+    #[arg(long = "json")]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["ids", "paths", "query"])))]
-struct DeleteArgs {
+pub struct DeleteArgs {
     /// Documents with this id (repeatable)
     #[arg(long = "id", value_name = "ID")]
-    ids: Vec<String>,
+    pub ids: Vec<String>,
 
     /// Documents read from this file, or from any file under this folder (repeatable)
     #[arg(long = "path", value_name = "PATH")]
-    paths: Vec<PathBuf>,
+    pub paths: Vec<PathBuf>,
 
     /// Documents matching this query
     #[arg(long = "query", value_name = "QUERY", allow_hyphen_values = true)]
-    query: Option<String>,
+    pub query: Option<String>,
 
     /// Only list what would be deleted
     #[arg(long = "dry-run", short = 'n')]
-    dry_run: bool,
+    pub dry_run: bool,
 
     /// List the documents as JSON Lines (id, title, path)
     #[arg(long = "json")]
-    json: bool,
+    pub json: bool,
 
     /// Wait up to SECS for another `trove index` to release the index
     #[arg(long = "wait", value_name = "SECS", default_value_t = 0.0)]
-    wait: f64,
+    pub wait: f64,
 }
 
 #[derive(Debug, clap::Args)]
-struct ParseArgs {
+pub struct ParseArgs {
     /// Files and folders to parse; `-` reads JSON Lines from stdin
     #[arg(required = true, value_name = "PATH")]
-    paths: Vec<PathBuf>,
+    pub paths: Vec<PathBuf>,
 
     /// Print one JSON object per document (JSON Lines)
     #[arg(long = "json")]
-    json: bool,
+    pub json: bool,
 
     /// When to colour the output
     #[arg(long = "color", value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    color: ColorChoice,
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, clap::Args)]
-struct IndexArgs {
+pub struct IndexArgs {
     /// Files and folders to index; `-` reads JSON Lines from stdin
     #[arg(required = true, value_name = "PATH")]
-    paths: Vec<PathBuf>,
+    pub paths: Vec<PathBuf>,
 
     /// Name every skipped file, every warning and every duplicate
     #[arg(long = "verbose", short = 'v')]
-    verbose: bool,
+    pub verbose: bool,
 
     /// No progress bar and no summary (errors are still shown)
     #[arg(long = "quiet", short = 'q')]
-    quiet: bool,
+    pub quiet: bool,
 
     /// Print the summary as JSON on stdout
     #[arg(long = "json")]
-    json: bool,
+    pub json: bool,
 
     /// Threads for reading and for indexing [default: one per core, at most 8]
     #[arg(long = "threads", short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256).map(usize::from))]
-    threads: Option<usize>,
+    pub threads: Option<usize>,
 
     /// Memory for tantivy's writer, like 256M or 1G [default: 256M]
     #[arg(long = "memory", value_name = "SIZE", value_parser = parse_size)]
-    memory: Option<usize>,
+    pub memory: Option<usize>,
 
     /// Keep the documents of files that are gone from the folders
     #[arg(long = "no-prune")]
-    no_prune: bool,
+    pub no_prune: bool,
 
     /// Read every file again, changed or not
     #[arg(long = "force")]
-    force: bool,
+    pub force: bool,
 
     /// Wait up to SECS for another `trove index` to release the index
     #[arg(long = "wait", value_name = "SECS", default_value_t = 0.0)]
-    wait: f64,
+    pub wait: f64,
 
     /// Commit after this many documents
     #[arg(long = "commit-every", value_name = "DOCS", default_value_t = 50_000, value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
-    commit_every: usize,
+    pub commit_every: usize,
 
     /// ... or after this many seconds, whichever comes first
     #[arg(long = "commit-interval", value_name = "SECS", default_value_t = 30.0)]
-    commit_interval: f64,
+    pub commit_interval: f64,
 }
 
 #[derive(Debug, clap::Args)]
-struct SearchArgs {
-    /// Query in tantivy's syntax: words, "phrases", field:term, AND/OR/NOT, +/-
-    #[arg(required = true, value_name = "QUERY")]
-    query: Vec<String>,
+#[command(
+    after_help = "Query syntax: words (any of them; --and for all), \"phrases\" and \"phrases\"~2, \
+field:word (title, body, author, publisher, tags, source, site, date, path, id, format), \
+AND/OR/NOT, +required -excluded, (grouping), word^2 boosts, prefixes wiki*, fuzzy words \
+clintn~1, dates date:2017 or date:[2016-06 TO 2017-11], field:* (has the field)."
+)]
+pub struct SearchArgs {
+    /// The query (several words are joined with spaces)
+    #[arg(required_unless_present = "batch", value_name = "QUERY")]
+    pub query: Vec<String>,
 
-    /// How many hits to show
-    #[arg(long = "limit", short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    limit: u32,
+    /// How many hits to show [default: 10; all with --files]
+    #[arg(long = "limit", short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub limit: Option<u32>,
 
-    /// Print hits as JSON Lines
+    /// Skip this many hits first (paging)
+    #[arg(long = "offset", value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+
+    /// Every word must match (default: any word may)
+    #[arg(long = "and")]
+    pub and: bool,
+
+    /// Match words within this many typos (1 or 2) [default when given: 1]
+    #[arg(long = "fuzzy", value_name = "N", num_args = 0..=1, default_missing_value = "1", value_parser = clap::value_parser!(u8).range(1..=MAX_FUZZY_DISTANCE as i64))]
+    pub fuzzy: Option<u8>,
+
+    /// Refuse a query that does not parse, instead of searching what can be read of it
+    #[arg(long = "strict")]
+    pub strict: bool,
+
+    /// Only documents dated in or after: a year, a month or a day (2016, 2016-06, 2016-06-01)
+    #[arg(long = "since", value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Only documents dated in or before: a year, a month or a day
+    #[arg(long = "until", value_name = "DATE")]
+    pub until: Option<String>,
+
+    /// Order: score (best first), date (oldest first), -date (newest first)
+    #[arg(long = "sort", value_name = "ORDER", default_value = "score", allow_hyphen_values = true, value_parser = parse_sort)]
+    pub sort: Sort,
+
+    /// Only documents with exactly this source URL (repeatable: any of them)
+    #[arg(long = "source", value_name = "URL")]
+    pub sources: Vec<String>,
+
+    /// Only documents with this publisher, whole name, any case (repeatable)
+    #[arg(long = "publisher", value_name = "NAME")]
+    pub publishers: Vec<String>,
+
+    /// Only documents with this author, whole name, any case (repeatable)
+    #[arg(long = "author", value_name = "NAME")]
+    pub authors: Vec<String>,
+
+    /// Print hits as JSON Lines (same as --format json)
     #[arg(long = "json")]
-    json: bool,
+    pub json: bool,
+
+    /// Output: human, json (JSON Lines), csv or tsv
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<OutputFormat>,
+
+    /// Columns for json, csv and tsv, comma-separated (rank,score,id,title,date,source,author,publisher,tags,path,format,snippet,highlights,title_highlights,explanation)
+    #[arg(long = "fields", value_name = "LIST", value_delimiter = ',')]
+    pub fields: Vec<String>,
+
+    /// Print only the number of hits
+    #[arg(long = "count", short = 'c')]
+    pub count: bool,
+
+    /// Print only the paths of the matching files, each once
+    #[arg(long = "files", short = 'l')]
+    pub files: bool,
+
+    /// Explain each hit's score
+    #[arg(long = "explain")]
+    pub explain: bool,
+
+    /// Run one query per line of FILE (`-` for stdin), `ID<TAB>QUERY` or `QUERY`; JSON Lines out
+    #[arg(long = "batch", value_name = "FILE", conflicts_with = "query")]
+    pub batch: Option<PathBuf>,
 
     /// When to colour the output
     #[arg(long = "color", value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    color: ColorChoice,
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ColorChoice {
+pub enum OutputFormat {
+    Human,
+    Json,
+    Csv,
+    Tsv,
+}
+
+fn parse_sort(text: &str) -> Result<Sort, String> {
+    match text {
+        "score" | "relevance" => Ok(Sort::Score),
+        "date" | "+date" | "oldest" => Ok(Sort::Date),
+        "-date" | "newest" => Ok(Sort::DateDesc),
+        other => Err(format!("unknown order {other:?}: use score, date or -date")),
+    }
+}
+
+impl SearchArgs {
+    /// What to print, from --format, --json, --count, --files.
+    pub fn output(&self) -> Output {
+        if self.count {
+            return Output::Count;
+        }
+        if self.files {
+            return Output::Files;
+        }
+        match (self.format, self.json) {
+            (Some(OutputFormat::Csv), _) => Output::Table(Delimited::Csv),
+            (Some(OutputFormat::Tsv), _) => Output::Table(Delimited::Tsv),
+            (Some(OutputFormat::Json), _) | (None, true) => Output::Json,
+            _ => Output::Human,
+        }
+    }
+
+    /// The library's options for this search (the query text given apart for --batch).
+    pub fn options(&self, query: String) -> SearchOptions {
+        let output = self.output();
+        let limit = match (self.limit, output) {
+            (Some(n), _) => n as usize,
+            (None, Output::Files) => usize::MAX / 2,
+            (None, _) => 10,
+        };
+        let wants_snippet = match output {
+            Output::Human => true,
+            Output::Json | Output::Table(_) => {
+                self.fields.is_empty()
+                    || self.fields.iter().any(|f| {
+                        matches!(f.as_str(), "snippet" | "highlights" | "title_highlights")
+                    })
+            }
+            Output::Count | Output::Files => false,
+        };
+        SearchOptions {
+            query,
+            limit: if output == Output::Count { 0 } else { limit },
+            offset: self.offset,
+            sort: self.sort,
+            options: QueryOptions {
+                conjunction: self.and,
+                fuzzy: self.fuzzy,
+                strict: self.strict,
+                since: self.since.clone(),
+                until: self.until.clone(),
+                sources: self.sources.clone(),
+                publishers: self.publishers.clone(),
+                authors: self.authors.clone(),
+            },
+            snippets: wants_snippet,
+            explain: self.explain,
+        }
+    }
+}
+
+/// What `trove search` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Human,
+    Json,
+    Table(Delimited),
+    Count,
+    Files,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
     /// Colour when stdout is a terminal and NO_COLOR is unset
     Auto,
     Always,
@@ -175,7 +352,7 @@ enum ColorChoice {
 }
 
 impl ColorChoice {
-    fn resolve(self) -> bool {
+    pub fn resolve(self) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -190,71 +367,25 @@ impl ColorChoice {
 pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Index(args) => run_index(cli.index, args),
-        Command::Search(args) => run_search(cli.index, args),
-        Command::Parse(args) => run_parse(args),
-        Command::Delete(args) => run_delete(cli.index, args),
-    }
-}
-
-fn run_index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
-    let mut opts = IndexOptions::new(index_dir.clone(), args.paths);
-    if let Some(n) = args.threads {
-        opts.threads = n;
-        opts.writer_threads = n;
-    }
-    if let Some(bytes) = args.memory {
-        opts.memory = bytes;
-    }
-    opts.prune = !args.no_prune;
-    opts.force = args.force;
-    opts.wait = Duration::from_secs_f64(args.wait);
-    opts.commit_docs = args.commit_every;
-    opts.commit_interval = Duration::from_secs_f64(args.commit_interval);
-    let stop = Arc::new(AtomicBool::new(false));
-    install_stop_handler(stop.clone());
-    opts.stop = Some(stop);
-
-    let show_progress = !args.quiet && !args.json && io::stderr().is_terminal();
-    let mut reporter = IndexReporter::new(args.verbose, args.quiet, show_progress);
-    let result = trove::index_paths(&opts, &mut |event| reporter.event(event));
-    reporter.finish();
-    let summary = result.with_context(|| format!("indexing into {}", index_dir.display()))?;
-    if args.json {
-        let mut out = io::stdout().lock();
-        ignore_closed_pipe(
-            serde_json::to_writer(&mut out, &summary)
-                .map_err(io::Error::other)
-                .and_then(|()| writeln!(out)),
-        )?;
-    } else if !args.quiet || summary.had_errors() {
-        eprintln!("{}", output::index_summary_line(&summary, &index_dir));
-    }
-    Ok(if summary.interrupted {
-        ExitCode::from(130)
-    } else if summary.had_errors() {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// Ctrl-C or SIGTERM once: commit what is done and stop. Twice: quit now (the index
-/// stays at its last commit either way).
-fn install_stop_handler(stop: Arc<AtomicBool>) {
-    let result = ctrlc::set_handler(move || {
-        if stop.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
+        Command::Index(args) => commands::index(cli.index, args),
+        Command::Search(args) => commands::search(cli.index, args),
+        Command::Parse(args) => commands::parse(args),
+        Command::Delete(args) => commands::delete(cli.index, args),
+        Command::Get(args) => commands::get(cli.index, args),
+        Command::Stats(args) => commands::stats(cli.index, args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "trove", &mut io::stdout());
+            Ok(ExitCode::SUCCESS)
         }
-        eprintln!("trove: stopping: committing what is done (again to quit at once)");
-    });
-    if let Err(e) = result {
-        eprintln!("trove: warning: cannot catch Ctrl-C: {e}");
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
 /// `256M`, `1G`, `1.5GiB`, `300MB`, `64k`; a bare number is bytes.
-fn parse_size(text: &str) -> Result<usize, String> {
+pub fn parse_size(text: &str) -> Result<usize, String> {
     let t = text.trim().to_ascii_lowercase();
     let t = t.trim_end_matches("ib").trim_end_matches('b');
     let (number, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
@@ -276,156 +407,4 @@ fn parse_size(text: &str) -> Result<usize, String> {
         return Err(format!("{text:?} is not a size like 256M or 1G"));
     }
     Ok((n * scale) as usize)
-}
-
-fn run_search(index_dir: PathBuf, args: SearchArgs) -> anyhow::Result<ExitCode> {
-    let trove = TroveIndex::open(&index_dir)?;
-    let opts = SearchOptions {
-        query: args.query.join(" "),
-        limit: args.limit as usize,
-    };
-    let results = trove::search(&trove, &opts)?;
-    let style = Style {
-        color: args.color.resolve(),
-    };
-    let mut out = BufWriter::new(io::stdout().lock());
-    let printed = if args.json {
-        output::print_hits_json(&mut out, &results.hits)
-    } else {
-        output::print_hits_human(&mut out, &results, style)
-    }
-    .and_then(|()| out.flush());
-    ignore_closed_pipe(printed)?;
-    Ok(if results.hits.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn run_delete(index_dir: PathBuf, args: DeleteArgs) -> anyhow::Result<ExitCode> {
-    let trove = TroveIndex::open(&index_dir)?;
-    let opts = DeleteOptions {
-        ids: args.ids,
-        paths: args.paths,
-        query: args.query,
-        dry_run: args.dry_run,
-        wait: Duration::from_secs_f64(args.wait),
-    };
-    let deleted = deletion::delete(&trove, &opts)?;
-    let mut out = BufWriter::new(io::stdout().lock());
-    let printed = deleted
-        .iter()
-        .try_for_each(|d| {
-            if args.json {
-                serde_json::to_writer(&mut out, d).map_err(io::Error::other)?;
-                writeln!(out)
-            } else {
-                writeln!(
-                    out,
-                    "{}\t{}\t{}",
-                    d.id,
-                    output::escape(&d.title),
-                    output::escape(d.path.as_deref().unwrap_or("-"))
-                )
-            }
-        })
-        .and_then(|()| out.flush());
-    ignore_closed_pipe(printed)?;
-    let noun = if deleted.len() == 1 {
-        "document"
-    } else {
-        "documents"
-    };
-    if args.dry_run {
-        eprintln!("would delete {} {noun} (dry run)", deleted.len());
-    } else {
-        eprintln!("deleted {} {noun}", deleted.len());
-    }
-    Ok(if deleted.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn run_parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
-    let style = Style {
-        color: args.color.resolve(),
-    };
-    let mut out = BufWriter::new(io::stdout().lock());
-    let mut documents = 0usize;
-    let mut errors = 0usize;
-    let mut write_result: io::Result<()> = Ok(());
-    let mut print = |path: &Path, item: Item, documents: &mut usize, errors: &mut usize| match item
-    {
-        Item::Doc { article, warnings } => {
-            for w in warnings {
-                eprintln!("trove: warning: {}: {w}", path.display());
-            }
-            *documents += 1;
-            if write_result.is_ok() {
-                write_result = if args.json {
-                    output::print_article_json(&mut out, &article)
-                } else {
-                    output::print_article_human(&mut out, &article, style)
-                };
-            }
-        }
-        Item::Bad { reason } => {
-            *errors += 1;
-            eprintln!("trove: {}: bad record: {reason}", path.display());
-        }
-    };
-    let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = args
-        .paths
-        .into_iter()
-        .partition(|p| p.as_os_str() == STDIN_PATH);
-    if !stdin.is_empty() {
-        let path = Path::new(STDIN_PATH);
-        if let Err(e) =
-            ingest::read_stdin(&mut |item| print(path, item, &mut documents, &mut errors))
-        {
-            errors += 1;
-            eprintln!("trove: {}", display_chain(&e));
-        }
-    }
-    for entry in ingest::walk(&paths) {
-        let path = match entry {
-            Ok(p) => p,
-            Err(e) => {
-                errors += 1;
-                eprintln!("trove: {}", display_chain(&e));
-                continue;
-            }
-        };
-        match ingest::read_file(&path, &mut |item| {
-            print(&path, item, &mut documents, &mut errors)
-        }) {
-            Ok(FileOutcome::Read { .. }) => {}
-            Ok(FileOutcome::Skipped(reason)) => {
-                eprintln!("trove: skipped {}: {reason}", path.display())
-            }
-            Err(e) => {
-                errors += 1;
-                eprintln!("trove: {}", display_chain(&e));
-            }
-        }
-    }
-    ignore_closed_pipe(write_result.and_then(|()| out.flush()))?;
-    Ok(if errors > 0 {
-        ExitCode::from(2)
-    } else if documents == 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// A reader that stops reading (`trove search x | head -1`) is not an error.
-fn ignore_closed_pipe(result: io::Result<()>) -> anyhow::Result<()> {
-    match result {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("writing results"),
-    }
 }

@@ -100,6 +100,79 @@ pub fn format_date(ts: Timestamp) -> String {
     }
 }
 
+/// A span of time `[start, end)`: a year, a month, a day, or an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub start: Timestamp,
+    pub end: Timestamp,
+}
+
+/// A period from the text users give to `--since`, `--until` and `date:`: a year
+/// (`2017`), a month (`2016-06`), a day (`2017-11-11`), or anything `parse_date` reads
+/// (a day, or an instant when it has a time of day).
+pub fn parse_period(text: &str) -> Option<Period> {
+    let t = text.trim();
+    let utc = |y: i16, m: i8, d: i8| {
+        Date::new(y, m, d)
+            .ok()?
+            .to_zoned_datetime(TimeZone::UTC)
+            .ok()
+            .map(|z| z.timestamp())
+    };
+    let num = |s: &str| s.parse::<i16>().ok();
+    let parts: Vec<&str> = t.split('-').collect();
+    let all_digits = parts
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if all_digits && parts[0].len() == 4 {
+        let year = num(parts[0])?;
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            return None;
+        }
+        match parts[..] {
+            [_] => {
+                return Some(Period {
+                    start: utc(year, 1, 1)?,
+                    end: utc(year + 1, 1, 1)?,
+                })
+            }
+            [_, m] if m.len() <= 2 => {
+                let month = i8::try_from(num(m)?).ok()?;
+                let (ny, nm) = if month == 12 {
+                    (year + 1, 1)
+                } else {
+                    (year, month + 1)
+                };
+                return Some(Period {
+                    start: utc(year, month, 1)?,
+                    end: utc(ny, nm, 1)?,
+                });
+            }
+            _ => {}
+        }
+    }
+    let ts = parse_date(t)?;
+    let zdt = ts.to_zoned_datetime(TimeZone::UTC);
+    let midnight =
+        zdt.hour() == 0 && zdt.minute() == 0 && zdt.second() == 0 && zdt.subsec_nanosecond() == 0;
+    let has_time = t.contains(':') || t.contains('T');
+    if midnight && !has_time {
+        let end = zdt
+            .date()
+            .tomorrow()
+            .ok()?
+            .to_zoned_datetime(TimeZone::UTC)
+            .ok()?
+            .timestamp();
+        Some(Period { start: ts, end })
+    } else {
+        Some(Period {
+            start: ts,
+            end: Timestamp::new(ts.as_second(), ts.subsec_nanosecond() + 1).ok()?,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Num { value: u32, digits: usize },
@@ -579,6 +652,24 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn periods() {
+        let show = |s: &str| parse_period(s).map(|p| (format_date(p.start), format_date(p.end)));
+        let pair = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        assert_eq!(show("2017"), pair("2017-01-01", "2018-01-01"));
+        assert_eq!(show("2016-06"), pair("2016-06-01", "2016-07-01"));
+        assert_eq!(show("2016-12"), pair("2016-12-01", "2017-01-01"));
+        assert_eq!(show("2017-11-11"), pair("2017-11-11", "2017-11-12"));
+        assert_eq!(show("Nov 11, 2017"), pair("2017-11-11", "2017-11-12"));
+        assert_eq!(
+            show("2017-11-11T10:00:00Z"),
+            pair("2017-11-11T10:00:00Z", "2017-11-11T10:00:00Z")
+        );
+        assert_eq!(show("2016-13"), None);
+        assert_eq!(show("1492"), None);
+        assert_eq!(show("soon"), None);
     }
 
     #[test]

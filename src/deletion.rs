@@ -17,8 +17,9 @@ use tantivy::{TantivyDocument, Term};
 
 use crate::error::Result;
 use crate::index::{TroveIndex, MIN_MEMORY_PER_THREAD};
+use crate::query::{self, QueryOptions};
+use crate::schema;
 use crate::state::State;
-use crate::{query, schema};
 
 /// What to delete: documents matching any of these.
 #[derive(Debug, Clone, Default)]
@@ -67,15 +68,23 @@ pub fn delete(trove: &TroveIndex, opts: &DeleteOptions) -> Result<Vec<Deleted>> 
             )),
         ));
     }
+    let reader = trove.reader()?;
+    let searcher = reader.searcher();
     if let Some(text) = &opts.query {
-        clauses.push((Occur::Should, query::parse(trove, text)?));
+        // Strict: a query that needs repairing must not delete anything.
+        let options = QueryOptions {
+            strict: true,
+            ..QueryOptions::default()
+        };
+        clauses.push((
+            Occur::Should,
+            query::build(trove, &searcher, text, &options)?.query,
+        ));
     }
     if clauses.is_empty() {
         return Ok(Vec::new());
     }
     let matcher = BooleanQuery::new(clauses);
-    let reader = trove.reader()?;
-    let searcher = reader.searcher();
     let addresses = searcher
         .search(&matcher, &DocSetCollector)
         .map_err(|e| trove.index_err(e))?;

@@ -122,6 +122,26 @@ impl TroveIndex {
             .map_err(|e| self.index_err(e))
     }
 
+    /// The document with this id, if the last commit holds one.
+    pub fn get(&self, id: &str) -> Result<Option<Article>> {
+        use tantivy::collector::TopDocs;
+        use tantivy::query::TermQuery;
+        let reader = self.reader()?;
+        let searcher = reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())
+            .map_err(|e| self.index_err(e))?;
+        let Some((_, address)) = top.into_iter().next() else {
+            return Ok(None);
+        };
+        let doc: tantivy::TantivyDocument = searcher.doc(address).map_err(|e| self.index_err(e))?;
+        Ok(Some(schema::from_document(&self.fields, &doc)))
+    }
+
     /// Number of documents the last commit holds.
     pub fn num_docs(&self) -> Result<u64> {
         Ok(self.reader()?.searcher().num_docs())

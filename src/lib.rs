@@ -11,13 +11,15 @@ pub mod error;
 pub mod index;
 pub mod ingest;
 pub mod output;
-mod query;
+pub mod query;
 mod schema;
 pub mod search;
 mod state;
+pub mod stats;
 
 pub use article::{Article, Format};
 pub use batch::{index_paths, Event, IndexOptions, IndexSummary};
 pub use error::{Error, IngestError};
 pub use index::TroveIndex;
-pub use search::{search, Hit, SearchOptions, SearchResults};
+pub use query::QueryOptions;
+pub use search::{search, Hit, SearchOptions, SearchResults, Session, Sort};

@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
 mod cli;
+mod commands;
 mod reporter;
 
 fn main() -> ExitCode {

@@ -12,6 +12,7 @@ use crate::article::Article;
 use crate::batch::IndexSummary;
 use crate::date::format_date;
 use crate::search::{Hit, SearchResults};
+use crate::stats::Stats;
 
 const BOLD: &str = "\x1b[1m";
 const MATCH: &str = "\x1b[1;31m";
@@ -24,11 +25,170 @@ pub struct Style {
     pub color: bool,
 }
 
-/// One JSON object per hit, one per line.
-pub fn print_hits_json<W: Write>(out: &mut W, hits: &[Hit]) -> io::Result<()> {
+/// The columns `--fields` can pick, in the order of the JSON schema.
+pub const HIT_FIELDS: [&str; 15] = [
+    "rank",
+    "score",
+    "id",
+    "title",
+    "date",
+    "source",
+    "author",
+    "publisher",
+    "tags",
+    "path",
+    "format",
+    "snippet",
+    "highlights",
+    "title_highlights",
+    "explanation",
+];
+
+/// Columns shown by `--format csv|tsv` when `--fields` does not say.
+pub const DEFAULT_TABLE_FIELDS: [&str; 9] = [
+    "rank",
+    "score",
+    "id",
+    "title",
+    "date",
+    "source",
+    "author",
+    "publisher",
+    "path",
+];
+
+/// Checks `--fields` names; the error lists the valid ones.
+pub fn check_fields(fields: &[String]) -> Result<(), String> {
+    for f in fields {
+        if !HIT_FIELDS.contains(&f.as_str()) && f != "query_id" {
+            return Err(format!(
+                "unknown field {f:?} for --fields (fields: {})",
+                HIT_FIELDS.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A hit as a JSON object: every field, or only `fields`, plus `query_id` in batch mode.
+fn hit_object(hit: &Hit, fields: Option<&[String]>, query_id: Option<&str>) -> serde_json::Value {
+    let mut value = serde_json::to_value(hit).unwrap_or_default();
+    if let serde_json::Value::Object(map) = &mut value {
+        if let Some(id) = query_id {
+            map.insert("query_id".into(), serde_json::Value::String(id.into()));
+        }
+        if let Some(fields) = fields {
+            let picked: serde_json::Map<String, serde_json::Value> = fields
+                .iter()
+                .map(|f| {
+                    (
+                        f.clone(),
+                        map.get(f).cloned().unwrap_or(serde_json::Value::Null),
+                    )
+                })
+                .collect();
+            return serde_json::Value::Object(picked);
+        }
+    }
+    value
+}
+
+/// One JSON object per hit, one per line (JSON Lines).
+pub fn print_hits_json<W: Write>(
+    out: &mut W,
+    hits: &[Hit],
+    fields: Option<&[String]>,
+    query_id: Option<&str>,
+) -> io::Result<()> {
     for hit in hits {
-        serde_json::to_writer(&mut *out, hit)?;
+        serde_json::to_writer(&mut *out, &hit_object(hit, fields, query_id))?;
         out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Comma- or tab-separated values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delimited {
+    /// RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled.
+    Csv,
+    /// Tab-separated; tabs, line breaks and backslashes in values written as `\t`,
+    /// `\n`, `\\`.
+    Tsv,
+}
+
+/// The header row for `fields`.
+pub fn print_header<W: Write>(out: &mut W, fields: &[String], format: Delimited) -> io::Result<()> {
+    let cells: Vec<String> = fields.iter().map(|f| cell(f, format)).collect();
+    writeln!(out, "{}", cells.join(separator(format)))
+}
+
+/// One row per hit.
+pub fn print_hits_delimited<W: Write>(
+    out: &mut W,
+    hits: &[Hit],
+    fields: &[String],
+    format: Delimited,
+    query_id: Option<&str>,
+) -> io::Result<()> {
+    for hit in hits {
+        let object = hit_object(hit, Some(fields), query_id);
+        let cells: Vec<String> = fields
+            .iter()
+            .map(|f| {
+                let text = match &object[f.as_str()] {
+                    serde_json::Value::Null => String::new(),
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Array(items) if items.iter().all(|i| i.is_string()) => items
+                        .iter()
+                        .filter_map(|i| i.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    other => other.to_string(),
+                };
+                cell(&text, format)
+            })
+            .collect();
+        writeln!(out, "{}", cells.join(separator(format)))?;
+    }
+    Ok(())
+}
+
+fn separator(format: Delimited) -> &'static str {
+    match format {
+        Delimited::Csv => ",",
+        Delimited::Tsv => "\t",
+    }
+}
+
+fn cell(text: &str, format: Delimited) -> String {
+    match format {
+        Delimited::Csv => {
+            if text.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", text.replace('"', "\"\""))
+            } else {
+                text.to_string()
+            }
+        }
+        Delimited::Tsv => text
+            .replace('\\', "\\\\")
+            .replace('\t', "\\t")
+            .replace('\n', "\\n")
+            .replace('\r', "\\r"),
+    }
+}
+
+/// Paths of the files the hits came from, each once (the source when a hit has no file).
+pub fn print_files<W: Write>(
+    out: &mut W,
+    hits: &[Hit],
+    seen: &mut std::collections::HashSet<String>,
+) -> io::Result<()> {
+    for hit in hits {
+        let name = hit.path.as_deref().unwrap_or(&hit.source);
+        if seen.insert(name.to_string()) {
+            writeln!(out, "{}", escape(name))?;
+        }
     }
     Ok(())
 }
@@ -65,14 +225,109 @@ pub fn print_hits_human<W: Write>(
             write_marked(out, &hit.snippet, &hit.highlights, style, "")?;
             writeln!(out)?;
         }
+        if let Some(explanation) = &hit.explanation {
+            write_explanation(out, explanation, 3)?;
+        }
         writeln!(out)?;
     }
     let shown = results.hits.len();
     let noun = if results.total == 1 { "hit" } else { "hits" };
-    if shown < results.total {
-        writeln!(out, "{shown} of {} {noun}", results.total)?;
-    } else {
+    let first = results.hits.first().map_or(0, |h| h.rank);
+    if shown == results.total {
         writeln!(out, "{} {noun}", results.total)?;
+    } else if shown == 0 {
+        writeln!(out, "no hits on this page; {} {noun} in all", results.total)?;
+    } else {
+        let last = first + shown - 1;
+        writeln!(out, "{first}-{last} of {} {noun}", results.total)?;
+    }
+    Ok(())
+}
+
+/// tantivy's explanation tree, one node per line: value, then what it is.
+fn write_explanation<W: Write>(
+    out: &mut W,
+    node: &serde_json::Value,
+    indent: usize,
+) -> io::Result<()> {
+    let value = node["value"].as_f64().unwrap_or(0.0);
+    let description = node["description"].as_str().unwrap_or("");
+    writeln!(out, "{:indent$}{value:.4}  {}", "", escape(description))?;
+    if let Some(context) = node["context"].as_array() {
+        for c in context {
+            writeln!(
+                out,
+                "{:indent$}        ({})",
+                "",
+                escape(c.as_str().unwrap_or(""))
+            )?;
+        }
+    }
+    if let Some(details) = node["details"].as_array() {
+        for d in details {
+            write_explanation(out, d, indent + 2)?;
+        }
+    }
+    Ok(())
+}
+
+/// `trove stats` for a person, with a histogram of documents per year.
+pub fn print_stats_human<W: Write>(out: &mut W, s: &Stats, index_dir: &Path) -> io::Result<()> {
+    writeln!(
+        out,
+        "index:      {}",
+        escape(&index_dir.display().to_string())
+    )?;
+    writeln!(out, "documents:  {}", s.documents)?;
+    writeln!(
+        out,
+        "size:       {:.1} MB on disk, {} segment{}",
+        s.index_bytes as f64 / 1e6,
+        s.segments,
+        if s.segments == 1 { "" } else { "s" }
+    )?;
+    match (&s.earliest, &s.latest) {
+        (Some(a), Some(b)) => writeln!(out, "dates:      {a} to {b} ({} undated)", s.undated)?,
+        _ => writeln!(out, "dates:      none ({} undated)", s.undated)?,
+    }
+    if !s.formats.is_empty() {
+        let formats: Vec<String> = s.formats.iter().map(|(f, n)| format!("{f} {n}")).collect();
+        writeln!(out, "formats:    {}", formats.join(", "))?;
+    }
+    for (label, list) in [("publishers", &s.top_publishers), ("sites", &s.top_sites)] {
+        if list.is_empty() {
+            continue;
+        }
+        writeln!(out, "\ntop {label}:")?;
+        let width = list
+            .iter()
+            .map(|c| c.documents.to_string().len())
+            .max()
+            .unwrap_or(1);
+        for c in list {
+            writeln!(out, "  {:>width$}  {}", c.documents, escape(&c.name))?;
+        }
+    }
+    if !s.per_year.is_empty() {
+        writeln!(out, "\ndocuments per year:")?;
+        let most = s.per_year.values().copied().max().unwrap_or(1).max(1);
+        let width = most.to_string().len();
+        // Every year between the first and the last, so gaps show.
+        let (first, last) = (
+            *s.per_year.keys().next().unwrap_or(&0),
+            *s.per_year.keys().last().unwrap_or(&0),
+        );
+        let years: Vec<i16> = if last - first <= 60 {
+            (first..=last).collect()
+        } else {
+            s.per_year.keys().copied().collect()
+        };
+        for year in years {
+            let n = s.per_year.get(&year).copied().unwrap_or(0);
+            let bar = ((n as f64 / most as f64) * 40.0).round() as usize;
+            let bar = if n > 0 { bar.max(1) } else { 0 };
+            writeln!(out, "  {year}  {n:>width$}  {}", "#".repeat(bar))?;
+        }
     }
     Ok(())
 }

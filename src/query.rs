@@ -1,19 +1,77 @@
-//! Query text -> tantivy query. tantivy's query syntax over title and body, with the
-//! title weighted above the body, and errors that say what is wrong and where.
+//! Query text -> tantivy query.
+//!
+//! tantivy's query grammar parses the text into an AST, which trove rewrites before
+//! turning it into a query:
+//! - `a AND NOT b` means `+a -b` (tantivy alone makes it match nothing);
+//! - `field:*` works on every field (tantivy needs a fast field);
+//! - dates may be partial: `date:2017`, `date:[2016-06 TO 2017-11]`, `date:>2017`;
+//! - `wiki*` is a prefix and `clintn~1` a fuzzy term (tantivy would search for the
+//!   word `wiki` and the phrase `clintn 1`), both expanded to the words in the index
+//!   and scored with BM25 like any word;
+//! - a query with only exclusions (`-reuters`) means everything else.
+//!
+//! Leniency: a query that does not parse is repaired (a stray quote or parenthesis
+//! dropped, a dangling `AND` ignored, an unknown `field:` read as words) and searched,
+//! with a warning that says what was ignored; `strict` returns the error instead.
 
-use tantivy::query::{Occur, Query, QueryParser, QueryParserError};
-use tantivy::query_grammar::{self, UserInputAst, UserInputLeaf};
-use tantivy::schema::Schema;
+use std::collections::HashMap;
+use std::ops::Bound;
 
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, Query, QueryParser,
+    QueryParserError, RangeQuery, TermQuery,
+};
+use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputBound, UserInputLeaf};
+use tantivy::schema::{Field, IndexRecordOption, Schema};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, Term};
+
+use crate::date::{parse_period, Period};
 use crate::error::{Error, Result};
 use crate::index::TroveIndex;
-use crate::schema::QUERY_FIELDS;
+use crate::schema::{self, QUERY_FIELDS};
 
 /// How much a match in the title counts against one in the body.
 pub(crate) const TITLE_BOOST: f32 = 2.0;
 
-/// Parses `text` into a query over the default fields (title and body).
-pub(crate) fn parse(trove: &TroveIndex, text: &str) -> Result<Box<dyn Query>> {
+/// At most this many index words stand in for one prefix or fuzzy term.
+const MAX_EXPANSIONS: usize = 64;
+
+/// Longest edit distance for fuzzy terms.
+pub const MAX_FUZZY_DISTANCE: u8 = 2;
+
+/// How a query is read, besides its text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryOptions {
+    /// All words must match (`--and`); by default any may.
+    pub conjunction: bool,
+    /// Match every plain word within this edit distance (`--fuzzy`).
+    pub fuzzy: Option<u8>,
+    /// Refuse a query that does not parse instead of repairing it.
+    pub strict: bool,
+    /// Only documents dated in or after this period (`--since 2016-06`).
+    pub since: Option<String>,
+    /// Only documents dated in or before this period (`--until 2017`).
+    pub until: Option<String>,
+    /// Exact filters; several values of one filter mean any of them.
+    pub sources: Vec<String>,
+    pub publishers: Vec<String>,
+    pub authors: Vec<String>,
+}
+
+/// A query ready to run, and what was ignored to make it.
+pub(crate) struct Built {
+    pub query: Box<dyn Query>,
+    pub warnings: Vec<String>,
+}
+
+/// Builds the query for `text` against the index `searcher` reads.
+pub(crate) fn build(
+    trove: &TroveIndex,
+    searcher: &Searcher,
+    text: &str,
+    opts: &QueryOptions,
+) -> Result<Built> {
     let err = |reason: String| Error::Query {
         query: text.to_string(),
         reason,
@@ -23,56 +81,543 @@ pub(crate) fn parse(trove: &TroveIndex, text: &str) -> Result<Box<dyn Query>> {
             "the query is empty: give words to search for, or * for every document".into(),
         ));
     }
-    let f = &trove.fields;
-    let mut parser = QueryParser::for_index(&trove.index, vec![f.title, f.body]);
-    parser.set_field_boost(f.title, TITLE_BOOST);
-    parser.allow_regexes();
-    let ast = query_grammar::parse_query(text)
-        .map_err(|_| err(syntax_problem(text).unwrap_or_else(|| "syntax error".to_string())))?;
-    let ast = rewrite_exists(lift_negations(ast), &trove.index.schema()).map_err(err)?;
-    parser
-        .build_query_from_user_input_ast(ast)
-        .map_err(|e| err(describe(text, &e)))
-}
-
-/// `field:*` ("has the field") needs a fast field in tantivy; for the other fields it
-/// becomes "has any term in the field", which means the same.
-fn rewrite_exists(ast: UserInputAst, schema: &Schema) -> Result<UserInputAst, String> {
-    Ok(match ast {
-        UserInputAst::Clause(children) => UserInputAst::Clause(
-            children
-                .into_iter()
-                .map(|(occur, child)| Ok((occur, rewrite_exists(child, schema)?)))
-                .collect::<Result<_, String>>()?,
-        ),
-        UserInputAst::Boost(inner, boost) => {
-            UserInputAst::Boost(Box::new(rewrite_exists(*inner, schema)?), boost)
-        }
-        UserInputAst::Leaf(leaf) => match *leaf {
-            UserInputLeaf::Exists { field } => {
-                let entry = schema
-                    .get_field(&field)
-                    .map(|f| schema.get_field_entry(f))
-                    .map_err(|_| unknown_field(&field))?;
-                if entry.is_fast() {
-                    UserInputAst::Leaf(Box::new(UserInputLeaf::Exists { field }))
-                } else {
-                    UserInputAst::Leaf(Box::new(UserInputLeaf::Regex {
-                        field: Some(field),
-                        pattern: ".*".to_string(),
-                    }))
+    let mut warnings = Vec::new();
+    let ast = match query_grammar::parse_query(text) {
+        Ok(ast) => ast,
+        Err(_) => {
+            let problem = syntax_problem(text).unwrap_or_else(|| "syntax error".to_string());
+            if opts.strict {
+                return Err(err(problem));
+            }
+            let (repaired, mut notes) = repair(text);
+            warnings.append(&mut notes);
+            match query_grammar::parse_query(&repaired) {
+                Ok(ast) => ast,
+                Err(_) => {
+                    let (ast, errors) = query_grammar::parse_query_lenient(&repaired);
+                    if errors.is_empty() && warnings.is_empty() {
+                        warnings.push(format!("ignored what did not parse: {problem}"));
+                    }
+                    for e in errors {
+                        warnings.push(format!("ignored: {} (column {})", e.message, e.pos + 1));
+                    }
+                    ast
                 }
             }
-            other => UserInputAst::Leaf(Box::new(other)),
-        },
+        }
+    };
+    let schema = trove.index.schema();
+    let ctx = Ctx {
+        trove,
+        searcher,
+        schema: &schema,
+        opts,
+    };
+    let ast = lift_negations(ast);
+    let ast = ctx.rewrite(ast, &mut warnings).map_err(err)?;
+    let mut parser =
+        QueryParser::for_index(&trove.index, vec![trove.fields.title, trove.fields.body]);
+    parser.set_field_boost(trove.fields.title, TITLE_BOOST);
+    parser.allow_regexes();
+    if opts.conjunction {
+        parser.set_conjunction_by_default();
+    }
+    let main = ctx
+        .convert(&parser, ast)
+        .map_err(|e| err(describe(text, &e)))?;
+    let filters = ctx.filters().map_err(err)?;
+    let query: Box<dyn Query> = if filters.is_empty() {
+        main
+    } else {
+        let mut clauses = vec![(Occur::Must, main)];
+        clauses.extend(filters.into_iter().map(|f| (Occur::Must, f)));
+        Box::new(BooleanQuery::new(clauses))
+    };
+    Ok(Built { query, warnings })
+}
+
+struct Ctx<'a> {
+    trove: &'a TroveIndex,
+    searcher: &'a Searcher,
+    schema: &'a Schema,
+    opts: &'a QueryOptions,
+}
+
+impl Ctx<'_> {
+    /// Rewrites the AST: exists queries, partial dates, unknown fields (lenient).
+    fn rewrite(
+        &self,
+        ast: UserInputAst,
+        warnings: &mut Vec<String>,
+    ) -> std::result::Result<UserInputAst, String> {
+        Ok(match ast {
+            UserInputAst::Clause(children) => UserInputAst::Clause(
+                children
+                    .into_iter()
+                    .map(|(occur, child)| Ok((occur, self.rewrite(child, warnings)?)))
+                    .collect::<std::result::Result<_, String>>()?,
+            ),
+            UserInputAst::Boost(inner, boost) => {
+                UserInputAst::Boost(Box::new(self.rewrite(*inner, warnings)?), boost)
+            }
+            UserInputAst::Leaf(leaf) => self.rewrite_leaf(*leaf, warnings)?,
+        })
+    }
+
+    fn rewrite_leaf(
+        &self,
+        leaf: UserInputLeaf,
+        warnings: &mut Vec<String>,
+    ) -> std::result::Result<UserInputAst, String> {
+        let known = |name: &str| self.schema.get_field(name).is_ok();
+        let leaf_ast = |leaf| UserInputAst::Leaf(Box::new(leaf));
+        match leaf {
+            UserInputLeaf::Exists { field } => {
+                if !known(&field) {
+                    return Err(unknown_field(&field));
+                }
+                let entry = self.schema.get_field_entry(
+                    self.schema
+                        .get_field(&field)
+                        .map_err(|_| unknown_field(&field))?,
+                );
+                Ok(if entry.is_fast() {
+                    leaf_ast(UserInputLeaf::Exists { field })
+                } else {
+                    leaf_ast(UserInputLeaf::Regex {
+                        field: Some(field),
+                        pattern: ".*".to_string(),
+                    })
+                })
+            }
+            UserInputLeaf::Literal(lit) if lit.field_name.as_deref() == Some("date") => {
+                if lit.phrase.trim() == "*" {
+                    return Ok(leaf_ast(UserInputLeaf::Exists {
+                        field: "date".into(),
+                    }));
+                }
+                match parse_period(&lit.phrase) {
+                    Some(p) => Ok(date_range(
+                        UserInputBound::Inclusive(rfc3339(p.start)),
+                        UserInputBound::Exclusive(rfc3339(p.end)),
+                    )),
+                    None => Err(date_problem(&lit.phrase)),
+                }
+            }
+            UserInputLeaf::Range {
+                field,
+                lower,
+                upper,
+            } if field.as_deref() == Some("date") => {
+                if matches!(lower, UserInputBound::Unbounded)
+                    && matches!(upper, UserInputBound::Unbounded)
+                {
+                    return Ok(leaf_ast(UserInputLeaf::Exists {
+                        field: "date".into(),
+                    }));
+                }
+                Ok(date_range(lower_bound(lower)?, upper_bound(upper)?))
+            }
+            UserInputLeaf::Literal(lit) => match &lit.field_name {
+                Some(field) if !known(field) => {
+                    if self.opts.strict {
+                        return Err(unknown_field(field));
+                    }
+                    warnings.push(format!(
+                        "there is no field '{field}': searched for \"{field}:{}\" as words",
+                        lit.phrase
+                    ));
+                    let mut words = lit.clone();
+                    words.field_name = None;
+                    words.phrase = format!("{field} {}", lit.phrase);
+                    Ok(leaf_ast(UserInputLeaf::Literal(words)))
+                }
+                _ => Ok(leaf_ast(UserInputLeaf::Literal(lit))),
+            },
+            other => Ok(leaf_ast(other)),
+        }
+    }
+
+    /// AST -> query. Prefix and fuzzy words are expanded here; every other leaf is built
+    /// by tantivy's parser, so it keeps the default fields, boosts and analyzers.
+    fn convert(
+        &self,
+        parser: &QueryParser,
+        ast: UserInputAst,
+    ) -> std::result::Result<Box<dyn Query>, QueryParserError> {
+        match ast {
+            UserInputAst::Clause(children) => {
+                let default = if self.opts.conjunction {
+                    Occur::Must
+                } else {
+                    Occur::Should
+                };
+                let mut clauses = Vec::with_capacity(children.len());
+                for (occur, child) in children {
+                    clauses.push((occur.unwrap_or(default), self.convert(parser, child)?));
+                }
+                if clauses.is_empty() {
+                    return Ok(Box::new(EmptyQuery));
+                }
+                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    // Only exclusions: everything else.
+                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Ok(Box::new(BooleanQuery::new(clauses)))
+            }
+            UserInputAst::Boost(inner, boost) => Ok(Box::new(BoostQuery::new(
+                self.convert(parser, *inner)?,
+                boost.into_inner() as f32,
+            ))),
+            UserInputAst::Leaf(leaf) => {
+                if let UserInputLeaf::Literal(lit) = leaf.as_ref() {
+                    if lit.delimiter == Delimiter::None {
+                        if let Some(q) = self.special_word(&lit.field_name, &lit.phrase)? {
+                            return Ok(q);
+                        }
+                    }
+                }
+                parser.build_query_from_user_input_ast(UserInputAst::Leaf(leaf))
+            }
+        }
+    }
+
+    /// `wiki*`, `clintn~1`, or any plain word under `--fuzzy`.
+    fn special_word(
+        &self,
+        field: &Option<String>,
+        word: &str,
+    ) -> std::result::Result<Option<Box<dyn Query>>, QueryParserError> {
+        let (stem, kind) = if let Some(prefix) = word
+            .strip_suffix('*')
+            .filter(|p| !p.is_empty() && !p.contains('*'))
+        {
+            (prefix, Expansion::Prefix)
+        } else if let Some((w, d)) = word
+            .rsplit_once('~')
+            .filter(|(w, d)| !w.is_empty() && d.len() == 1 && d.chars().all(|c| c.is_ascii_digit()))
+        {
+            let d: u8 = d.parse().unwrap_or(1);
+            (w, Expansion::Fuzzy(d.min(MAX_FUZZY_DISTANCE)))
+        } else if let Some(d) = self.opts.fuzzy {
+            if word.contains(['*', '~']) {
+                return Ok(None);
+            }
+            (word, Expansion::Fuzzy(d.min(MAX_FUZZY_DISTANCE)))
+        } else {
+            return Ok(None);
+        };
+        let fields: Vec<(Field, f32)> = match field {
+            Some(name) => {
+                let f = self
+                    .schema
+                    .get_field(name)
+                    .map_err(|_| QueryParserError::FieldDoesNotExist(name.clone()))?;
+                vec![(f, 1.0)]
+            }
+            None => vec![
+                (self.trove.fields.title, TITLE_BOOST),
+                (self.trove.fields.body, 1.0),
+            ],
+        };
+        let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (f, boost) in fields {
+            if let Some(q) = self.expand(f, stem, kind) {
+                per_field.push((Occur::Should, boosted(q, boost)));
+            }
+        }
+        Ok(Some(match per_field.len() {
+            0 => Box::new(EmptyQuery),
+            1 => per_field
+                .pop()
+                .map(|(_, q)| q)
+                .unwrap_or_else(|| Box::new(EmptyQuery)),
+            _ => Box::new(BooleanQuery::new(per_field)),
+        }))
+    }
+
+    /// The index words a prefix or fuzzy term stands for, as a BM25 query.
+    fn expand(&self, field: Field, text: &str, kind: Expansion) -> Option<Box<dyn Query>> {
+        let entry = self.schema.get_field_entry(field);
+        let analyzed = entry.field_type().get_index_record_option().is_some();
+        if !analyzed {
+            return None;
+        }
+        let tokenizer = match entry.field_type() {
+            tantivy::schema::FieldType::Str(options) => options
+                .get_indexing_options()
+                .map(|o| o.tokenizer().to_string()),
+            _ => return None,
+        };
+        let raw = matches!(tokenizer.as_deref(), Some("raw") | None);
+        let normalize = |s: &str| -> Vec<String> {
+            if raw {
+                return vec![s.to_string()];
+            }
+            match self.trove.index.tokenizer_for_field(field) {
+                Ok(mut analyzer) => tokens(&mut analyzer, s),
+                Err(_) => vec![s.to_lowercase()],
+            }
+        };
+        let words: Vec<String> = match kind {
+            Expansion::Prefix if !raw => {
+                // Lowercased and folded, not stemmed: a prefix is not a word. But a whole
+                // word followed by * ("wikileaks*") must still find its stem ("wikileak").
+                let mut name = schema::name_analyzer();
+                let plain = tokens(&mut name, text);
+                let stemmed = normalize(text);
+                match (plain.last(), stemmed.last()) {
+                    (Some(p), Some(s)) if p.starts_with(s.as_str()) => {
+                        let mut v = plain.clone();
+                        if let Some(last) = v.last_mut() {
+                            *last = s.clone();
+                        }
+                        v
+                    }
+                    _ => plain,
+                }
+            }
+            _ => normalize(text),
+        };
+        let last = words.last()?.clone();
+        if words.len() > 1 {
+            // Several words before the `*` ("big bad wo*"): a phrase ending in a prefix.
+            if let Expansion::Prefix = kind {
+                let terms = words
+                    .iter()
+                    .map(|w| Term::from_field_text(field, w))
+                    .collect();
+                return Some(Box::new(PhrasePrefixQuery::new(terms)));
+            }
+        }
+        let expansions = self.dictionary_matches(field, &last, kind);
+        if expansions.is_empty() {
+            return None;
+        }
+        let clauses: Vec<(Occur, Box<dyn Query>)> = expansions
+            .into_iter()
+            .map(|(word, boost)| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(field, &word),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (Occur::Should, boosted(q, boost))
+            })
+            .collect();
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Words of `field` in the index that start with `word` (prefix) or are within the
+    /// edit distance (fuzzy), most frequent first, with a boost for how close they are.
+    fn dictionary_matches(&self, field: Field, word: &str, kind: Expansion) -> Vec<(String, f32)> {
+        let mut found: HashMap<String, (u64, f32)> = HashMap::new();
+        for segment in self.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(field) else {
+                continue;
+            };
+            let dict = inverted.terms();
+            let stream = match kind {
+                Expansion::Prefix => dict
+                    .range()
+                    .ge(word.as_bytes())
+                    .lt(prefix_end(word))
+                    .into_stream(),
+                Expansion::Fuzzy(_) => dict.range().into_stream(),
+            };
+            let Ok(mut stream) = stream else { continue };
+            while stream.advance() {
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let boost = match kind {
+                    Expansion::Prefix => 1.0,
+                    Expansion::Fuzzy(max) => match within_distance(word, term, max) {
+                        Some(0) => 1.0,
+                        Some(1) => 0.7,
+                        Some(_) => 0.5,
+                        None => continue,
+                    },
+                };
+                let doc_freq = u64::from(stream.value().doc_freq);
+                let e = found.entry(term.to_string()).or_insert((0, boost));
+                e.0 += doc_freq;
+            }
+        }
+        let mut list: Vec<(String, u64, f32)> =
+            found.into_iter().map(|(w, (df, b))| (w, df, b)).collect();
+        list.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
+        list.truncate(MAX_EXPANSIONS);
+        list.into_iter().map(|(w, _, b)| (w, b)).collect()
+    }
+
+    /// `--since`, `--until`, `--source`, `--publisher`, `--author` as filter queries.
+    fn filters(&self) -> std::result::Result<Vec<Box<dyn Query>>, String> {
+        let f = &self.trove.fields;
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
+        let since = match &self.opts.since {
+            Some(s) => Bound::Included(period(s, "--since")?.start),
+            None => Bound::Unbounded,
+        };
+        let until = match &self.opts.until {
+            Some(s) => Bound::Excluded(period(s, "--until")?.end),
+            None => Bound::Unbounded,
+        };
+        if !matches!((&since, &until), (Bound::Unbounded, Bound::Unbounded)) {
+            let term = |ts| Term::from_field_date(f.date, schema::to_datetime(ts));
+            let lower = match since {
+                Bound::Included(ts) => Bound::Included(term(ts)),
+                _ => Bound::Unbounded,
+            };
+            let upper = match until {
+                Bound::Excluded(ts) => Bound::Excluded(term(ts)),
+                _ => Bound::Unbounded,
+            };
+            filters.push(Box::new(RangeQuery::new(lower, upper)));
+        }
+        let any_of = |field: Field, values: &[String], normalize: bool| -> Option<Box<dyn Query>> {
+            if values.is_empty() {
+                return None;
+            }
+            let clauses = values
+                .iter()
+                .map(|v| {
+                    let v = if normalize {
+                        schema::key(v)
+                    } else {
+                        v.trim().to_string()
+                    };
+                    let q: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(field, &v),
+                        IndexRecordOption::Basic,
+                    ));
+                    (Occur::Should, q)
+                })
+                .collect();
+            Some(Box::new(BooleanQuery::new(clauses)))
+        };
+        filters.extend(any_of(f.source, &self.opts.sources, false));
+        filters.extend(any_of(f.publisher_key, &self.opts.publishers, true));
+        filters.extend(any_of(f.author_key, &self.opts.authors, true));
+        Ok(filters)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Expansion {
+    Prefix,
+    Fuzzy(u8),
+}
+
+fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+/// The smallest string greater than every string starting with `prefix`.
+fn prefix_end(prefix: &str) -> Vec<u8> {
+    let mut end = prefix.as_bytes().to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return end;
+        }
+    }
+    vec![0xff; prefix.len() + 1]
+}
+
+/// The Damerau-Levenshtein distance (adjacent transpositions cost 1) of `a` and `b`,
+/// if it is at most `max`.
+fn within_distance(a: &str, b: &str, max: u8) -> Option<u8> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let max = usize::from(max);
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let w = b.len() + 1;
+    let mut prev2 = vec![0usize; w];
+    let mut prev: Vec<usize> = (0..w).collect();
+    let mut cur = vec![0usize; w];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d as u8)
+}
+
+fn rfc3339(ts: jiff::Timestamp) -> String {
+    ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn date_range(lower: UserInputBound, upper: UserInputBound) -> UserInputAst {
+    UserInputAst::Leaf(Box::new(UserInputLeaf::Range {
+        field: Some("date".into()),
+        lower,
+        upper,
+    }))
+}
+
+fn period(text: &str, flag: &str) -> std::result::Result<Period, String> {
+    parse_period(text).ok_or_else(|| {
+        format!("{flag} {text:?} is not a date: give a year (2017), a month (2016-06) or a day (2017-11-11)")
     })
 }
 
-fn unknown_field(field: &str) -> String {
-    format!(
-        "unknown field '{field}' (fields: {}); to search for the word itself, put it in quotes",
-        QUERY_FIELDS.join(", ")
-    )
+fn date_problem(text: &str) -> String {
+    format!("{text:?} is not a date: give a year (2017), a month (2016-06), a day (2017-11-11) or an RFC 3339 time")
+}
+
+/// A lower bound on a period: inclusive from its start; exclusive (`>2017`) from its end.
+fn lower_bound(b: UserInputBound) -> std::result::Result<UserInputBound, String> {
+    Ok(match b {
+        UserInputBound::Inclusive(s) => UserInputBound::Inclusive(rfc3339(
+            parse_period(&s).ok_or_else(|| date_problem(&s))?.start,
+        )),
+        UserInputBound::Exclusive(s) => UserInputBound::Inclusive(rfc3339(
+            parse_period(&s).ok_or_else(|| date_problem(&s))?.end,
+        )),
+        UserInputBound::Unbounded => UserInputBound::Unbounded,
+    })
+}
+
+/// An upper bound on a period: inclusive to its end; exclusive (`<2017`) to its start.
+fn upper_bound(b: UserInputBound) -> std::result::Result<UserInputBound, String> {
+    Ok(match b {
+        UserInputBound::Inclusive(s) => UserInputBound::Exclusive(rfc3339(
+            parse_period(&s).ok_or_else(|| date_problem(&s))?.end,
+        )),
+        UserInputBound::Exclusive(s) => UserInputBound::Exclusive(rfc3339(
+            parse_period(&s).ok_or_else(|| date_problem(&s))?.start,
+        )),
+        UserInputBound::Unbounded => UserInputBound::Unbounded,
+    })
 }
 
 /// tantivy reads `a AND NOT b` as `+a +(-b)`: a required clause that only excludes, which
@@ -103,6 +648,13 @@ fn lift_negations(ast: UserInputAst) -> UserInputAst {
     }
 }
 
+fn unknown_field(field: &str) -> String {
+    format!(
+        "unknown field '{field}' (fields: {}); to search for the word itself, put it in quotes",
+        QUERY_FIELDS.join(", ")
+    )
+}
+
 /// A message that points at the problem in `text`.
 fn describe(text: &str, error: &QueryParserError) -> String {
     match error {
@@ -116,10 +668,106 @@ fn describe(text: &str, error: &QueryParserError) -> String {
         QueryParserError::ExpectedInt(_)
         | QueryParserError::DateFormatError(_)
         | QueryParserError::RangeMustNotHavePhrase => format!(
-            "{error}; dates in queries are RFC 3339, as in date:[2017-01-01T00:00:00Z TO 2018-01-01T00:00:00Z]"
+            "{error}; dates are a year, a month, a day or RFC 3339, as in date:[2016-06 TO 2017]"
         ),
         other => other.to_string(),
     }
+}
+
+/// Makes a query that does not parse parse: drops an unclosed quote, parentheses that
+/// close nothing or are never closed, and operators with nothing on one side. Returns
+/// the new text and what was ignored.
+fn repair(text: &str) -> (String, Vec<String>) {
+    let mut notes = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut drop = vec![false; chars.len()];
+    let mut quote: Option<usize> = None;
+    let mut open: Vec<usize> = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if quote.is_some() {
+            if c == '"' {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' => quote = Some(i),
+            '(' => open.push(i),
+            ')' if open.pop().is_none() => {
+                drop[i] = true;
+                notes.push(format!(
+                    "ignored ')' at column {}: it closes nothing",
+                    i + 1
+                ));
+            }
+            _ => {}
+        }
+    }
+    if let Some(i) = quote {
+        drop[i] = true;
+        notes.push(format!(
+            "ignored the quote at column {}: it is never closed",
+            i + 1
+        ));
+    }
+    for i in open {
+        drop[i] = true;
+        notes.push(format!(
+            "ignored '(' at column {}: it is never closed",
+            i + 1
+        ));
+    }
+    let kept: String = chars
+        .iter()
+        .zip(&drop)
+        .filter(|(_, d)| !**d)
+        .map(|(c, _)| *c)
+        .collect();
+    // Operators with nothing after (or before) them.
+    let mut words: Vec<&str> = kept.split_whitespace().collect();
+    while let Some(last) = words.last() {
+        let dangling = matches!(*last, "AND" | "OR" | "NOT" | "+" | "-" | "&&" | "||")
+            || (last.ends_with(':') && last.len() > 1);
+        if dangling {
+            notes.push(format!("ignored '{last}' at the end: nothing follows it"));
+            words.pop();
+        } else {
+            break;
+        }
+    }
+    while let Some(first) = words.first() {
+        if matches!(*first, "AND" | "OR" | "&&" | "||") {
+            notes.push(format!(
+                "ignored '{first}' at the start: nothing comes before it"
+            ));
+            words.remove(0);
+        } else {
+            break;
+        }
+    }
+    let mut fixed: Vec<String> = Vec::new();
+    for w in words {
+        if let Some(prev) = fixed.last() {
+            let both_ops = matches!(prev.as_str(), "AND" | "OR") && matches!(w, "AND" | "OR");
+            if both_ops {
+                notes.push(format!("ignored '{w}' after '{prev}'"));
+                continue;
+            }
+        }
+        fixed.push(w.to_string());
+    }
+    // A `^` without a number after it.
+    let text: String = fixed.join(" ");
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '^' && !chars.get(i + 1).is_some_and(|n| n.is_ascii_digit()) {
+            notes.push("ignored a '^' without a number after it".to_string());
+            continue;
+        }
+        out.push(c);
+    }
+    (out.trim().to_string(), notes)
 }
 
 /// Finds the usual culprits: an unclosed quote, unbalanced parentheses or brackets, an
@@ -129,7 +777,7 @@ fn syntax_problem(text: &str) -> Option<String> {
     let mut open: Vec<(char, usize)> = Vec::new();
     for (col, c) in text.chars().enumerate() {
         let col = col + 1;
-        if let Some(_q) = quote_at {
+        if quote_at.is_some() {
             if c == '"' {
                 quote_at = None;
             }
@@ -200,15 +848,65 @@ mod tests {
     }
 
     #[test]
+    fn repairs_say_what_they_ignored() {
+        let (text, notes) = repair("wikileaks AND");
+        assert_eq!(text, "wikileaks");
+        assert_eq!(notes, ["ignored 'AND' at the end: nothing follows it"]);
+        let (text, notes) = repair("\"reached out");
+        assert_eq!(text, "reached out");
+        assert_eq!(notes.len(), 1);
+        let (text, _) = repair("(a OR b) c) d (e");
+        assert_eq!(text, "(a OR b) c d e");
+        let (text, _) = repair("OR a AND OR b ^");
+        assert_eq!(text, "a AND b");
+        for broken in [
+            "wikileaks AND",
+            "\"x",
+            "(x",
+            "x)",
+            "AND x",
+            "x AND OR y",
+            "x^",
+            "title:",
+        ] {
+            let (text, _) = repair(broken);
+            assert!(
+                query_grammar::parse_query(&text).is_ok() || text.is_empty(),
+                "{broken:?} -> {text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn and_not_becomes_an_exclusion() {
         let ast = query_grammar::parse_query("a AND NOT b").unwrap();
         assert_eq!(format!("{:?}", lift_negations(ast)), "(+a -b)");
         let ast = query_grammar::parse_query("a AND NOT b AND c").unwrap();
         assert_eq!(format!("{:?}", lift_negations(ast)), "(+a -b +c)");
-        // OR NOT and plain exclusions are left as tantivy reads them.
         let ast = query_grammar::parse_query("a OR NOT b").unwrap();
         assert_eq!(format!("{:?}", lift_negations(ast)), "(?a ?(-b))");
         let ast = query_grammar::parse_query("a -b").unwrap();
         assert_eq!(format!("{:?}", lift_negations(ast)), "(*a -b)");
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(within_distance("clintn", "clinton", 1), Some(1));
+        assert_eq!(
+            within_distance("clinotn", "clinton", 1),
+            Some(1),
+            "a transposition"
+        );
+        assert_eq!(within_distance("clntn", "clinton", 1), None);
+        assert_eq!(within_distance("clntn", "clinton", 2), Some(2));
+        assert_eq!(within_distance("same", "same", 0), Some(0));
+        assert_eq!(within_distance("ünï", "uni", 2), Some(2));
+    }
+
+    #[test]
+    fn prefix_ranges() {
+        assert_eq!(prefix_end("wiki"), b"wikj".to_vec());
+        // "aÿ" is [0x61, 0xC3, 0xBF]: the last byte goes up by one.
+        assert_eq!(prefix_end("a\u{ff}"), vec![0x61, 0xC3, 0xC0]);
     }
 }

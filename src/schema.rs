@@ -7,8 +7,8 @@ use tantivy::schema::{
     TextOptions, Value, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer,
 };
 use tantivy::{DateTime, Index, TantivyDocument};
 
@@ -20,6 +20,9 @@ use crate::article::{Article, Format};
 pub(crate) const TEXT_ANALYZER: &str = "trove_en_v1";
 /// Analyzer for names (author, publisher): words, lowercased, accents folded, no stems.
 pub(crate) const NAME_ANALYZER: &str = "trove_name_v1";
+/// Analyzer for exact filters (`--author "Chad Day"`): the whole value, lowercased and
+/// folded, one token.
+pub(crate) const KEY_ANALYZER: &str = "trove_key_v1";
 
 /// Tokens longer than this many bytes are dropped (base64 blobs, URLs run together).
 const MAX_TOKEN_BYTES: usize = 40;
@@ -37,16 +40,23 @@ pub(crate) struct Fields {
     pub tags: Field,
     pub path: Field,
     pub format: Field,
+    /// Each author whole, for exact filters; its fast column keeps the original.
+    pub author_key: Field,
+    /// The publisher whole, for exact filters and statistics.
+    pub publisher_key: Field,
+    /// The host of the source URL (`phys.org`), for `site:` and statistics.
+    pub site: Field,
 }
 
 /// Names users can put before `:` in a query, in the order help texts list them.
-pub const QUERY_FIELDS: [&str; 10] = [
+pub const QUERY_FIELDS: [&str; 11] = [
     "title",
     "body",
     "author",
     "publisher",
     "tags",
     "source",
+    "site",
     "format",
     "date",
     "path",
@@ -64,6 +74,13 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
             )
             .set_stored()
     };
+    let key = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(KEY_ANALYZER)
+                .set_index_option(IndexRecordOption::Basic),
+        )
+        .set_fast("raw");
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED | FAST),
         title: b.add_text_field("title", text(TEXT_ANALYZER)),
@@ -81,6 +98,9 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         tags: b.add_text_field("tags", text(NAME_ANALYZER)),
         path: b.add_text_field("path", STRING | STORED),
         format: b.add_text_field("format", STRING | STORED),
+        author_key: b.add_text_field("author_key", key.clone()),
+        publisher_key: b.add_text_field("publisher_key", key),
+        site: b.add_text_field("site", STRING | FAST),
     };
     (b.build(), fields)
 }
@@ -93,13 +113,53 @@ pub(crate) fn register_analyzers(index: &Index) {
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(Language::English))
         .build();
-    let name = TextAnalyzer::builder(SimpleTokenizer::default())
+    let name = name_analyzer();
+    index.tokenizers().register(TEXT_ANALYZER, en);
+    index.tokenizers().register(NAME_ANALYZER, name);
+    index.tokenizers().register(KEY_ANALYZER, key_analyzer());
+}
+
+/// Names: words, lowercased, accents folded (also how prefixes are normalized).
+pub(crate) fn name_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .build();
-    index.tokenizers().register(TEXT_ANALYZER, en);
-    index.tokenizers().register(NAME_ANALYZER, name);
+        .build()
+}
+
+fn key_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// A value as the key analyzer indexes it, for building filter terms.
+pub(crate) fn key(value: &str) -> String {
+    let mut analyzer = key_analyzer();
+    let mut stream = analyzer.token_stream(value.trim());
+    let mut out = String::new();
+    while stream.advance() {
+        out.push_str(&stream.token().text);
+    }
+    out
+}
+
+/// The host of an http(s) URL, without `www.`: what `site:` matches.
+pub(crate) fn site_of(source: &str) -> Option<String> {
+    let rest = source
+        .strip_prefix("https://")
+        .or_else(|| source.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host
+        .rsplit('@')
+        .next()?
+        .split(':')
+        .next()?
+        .to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    (!host.is_empty()).then_some(host)
 }
 
 pub(crate) fn fields_of(schema: &Schema) -> Option<Fields> {
@@ -115,6 +175,9 @@ pub(crate) fn fields_of(schema: &Schema) -> Option<Fields> {
         tags: f("tags")?,
         path: f("path")?,
         format: f("format")?,
+        author_key: f("author_key")?,
+        publisher_key: f("publisher_key")?,
+        site: f("site")?,
     })
 }
 
@@ -138,9 +201,14 @@ pub(crate) fn to_document(f: &Fields, a: &Article) -> TantivyDocument {
     doc.add_text(f.source, &a.source);
     for author in &a.authors {
         doc.add_text(f.author, author);
+        doc.add_text(f.author_key, author);
     }
     if let Some(p) = &a.publisher {
         doc.add_text(f.publisher, p);
+        doc.add_text(f.publisher_key, p);
+    }
+    if let Some(site) = site_of(&a.source) {
+        doc.add_text(f.site, site);
     }
     for tag in &a.tags {
         doc.add_text(f.tags, tag);

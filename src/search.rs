@@ -1,31 +1,71 @@
-//! Running a query: tantivy query in, owned `Hit`s out (with snippets), for printers.
+//! Running a query: options in, owned `Hit`s out (with snippets), for printers.
 
 use std::ops::Range;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
+use tantivy::query::Query;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::TantivyDocument;
+use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument};
 
 use crate::date::format_date;
 use crate::error::Result;
 use crate::index::TroveIndex;
-use crate::{query, schema};
+use crate::query::{self, QueryOptions};
+use crate::schema;
 
-/// Longest snippet, in characters.
+/// Longest snippet fragment, in characters.
 pub const SNIPPET_CHARS: usize = 220;
+
+/// Bodies longer than this get up to three fragments instead of one.
+const LONG_BODY_CHARS: usize = 3 * SNIPPET_CHARS;
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first (BM25).
+    #[default]
+    Score,
+    /// Oldest first; undated documents last.
+    Date,
+    /// Newest first; undated documents last.
+    DateDesc,
+}
 
 /// What `trove search` is asked to do.
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
     pub query: String,
     pub limit: usize,
+    /// Hits to skip, for paging.
+    pub offset: usize,
+    pub sort: Sort,
+    /// How the query is read and filtered.
+    pub options: QueryOptions,
+    /// Make snippets (not needed for counts and file lists).
+    pub snippets: bool,
+    /// Explain each hit's score.
+    pub explain: bool,
+}
+
+impl SearchOptions {
+    pub fn new(query: impl Into<String>) -> SearchOptions {
+        SearchOptions {
+            query: query.into(),
+            limit: 10,
+            offset: 0,
+            sort: Sort::Score,
+            options: QueryOptions::default(),
+            snippets: true,
+            explain: false,
+        }
+    }
 }
 
 /// One search result. Owned and serializable: this is the `--json` schema.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Hit {
-    /// 1-based position in the ranking.
+    /// 1-based position in the ranking (counting the skipped `--offset` hits).
     pub rank: usize,
     /// BM25 score (title matches weighted).
     pub score: f32,
@@ -40,106 +80,260 @@ pub struct Hit {
     pub tags: Vec<String>,
     pub path: Option<String>,
     pub format: String,
-    /// A passage of the body around the best matches, whitespace collapsed, `…` where cut.
+    /// Passages of the body around the best matches, whitespace collapsed, `…` where
+    /// cut (up to three, joined by ` … `, for long bodies).
     pub snippet: String,
     /// Byte ranges `[start, end)` of the matched words in `snippet`.
     pub highlights: Vec<[usize; 2]>,
     /// Byte ranges of the matched words in `title`.
     pub title_highlights: Vec<[usize; 2]>,
+    /// Why the hit scored what it did (`--explain`): tantivy's explanation tree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<serde_json::Value>,
 }
 
-/// The hits on one page and how many documents matched in all.
+/// The hits on one page, how many documents matched in all, and what was ignored in
+/// the query to run it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchResults {
     pub hits: Vec<Hit>,
     pub total: usize,
+    pub warnings: Vec<String>,
 }
 
-/// Runs `opts.query` against the last commit of `trove`.
+/// Runs one search against the last commit of `trove`.
 pub fn search(trove: &TroveIndex, opts: &SearchOptions) -> Result<SearchResults> {
-    let query = query::parse(trove, &opts.query)?;
-    let reader = trove.reader()?;
-    let searcher = reader.searcher();
-    let f = &trove.fields;
-    if opts.limit == 0 {
-        let total = searcher
-            .search(&query, &Count)
-            .map_err(|e| trove.index_err(e))?;
-        return Ok(SearchResults {
-            hits: Vec::new(),
-            total,
-        });
-    }
-    let (top, total) = searcher
-        .search(
-            &query,
-            &(TopDocs::with_limit(opts.limit).order_by_score(), Count),
-        )
-        .map_err(|e| trove.index_err(e))?;
-
-    let mut body_snippets =
-        SnippetGenerator::create(&searcher, &*query, f.body).map_err(|e| trove.index_err(e))?;
-    body_snippets.set_max_num_chars(SNIPPET_CHARS);
-    let mut title_snippets =
-        SnippetGenerator::create(&searcher, &*query, f.title).map_err(|e| trove.index_err(e))?;
-    title_snippets.set_max_num_chars(usize::MAX / 2);
-
-    let mut hits = Vec::with_capacity(top.len());
-    for (i, (score, address)) in top.into_iter().enumerate() {
-        let doc: TantivyDocument = searcher.doc(address).map_err(|e| trove.index_err(e))?;
-        let article = schema::from_document(f, &doc);
-        let (snippet, highlights) = make_snippet(&body_snippets, &article.body);
-        let title_highlights = title_snippets
-            .snippet(&article.title)
-            .highlighted()
-            .iter()
-            .map(|r| [r.start, r.end])
-            .collect();
-        hits.push(Hit {
-            rank: i + 1,
-            score,
-            author: article.author_line(),
-            id: article.id,
-            title: article.title,
-            date: article.date.map(format_date),
-            source: article.source,
-            publisher: article.publisher,
-            tags: article.tags,
-            path: article.path,
-            format: article.format.to_string(),
-            snippet,
-            highlights,
-            title_highlights,
-        });
-    }
-    Ok(SearchResults { hits, total })
+    Session::new(trove)?.search(opts)
 }
 
-/// The best passage of `body` with its highlights, whitespace collapsed; the start of
-/// the body when nothing in it matched (a title-only match).
+/// A reader held open for many searches (`--batch`).
+pub struct Session<'a> {
+    trove: &'a TroveIndex,
+    searcher: Searcher,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(trove: &'a TroveIndex) -> Result<Session<'a>> {
+        Ok(Session {
+            trove,
+            searcher: trove.reader()?.searcher(),
+        })
+    }
+
+    pub fn search(&self, opts: &SearchOptions) -> Result<SearchResults> {
+        let trove = self.trove;
+        let searcher = &self.searcher;
+        let err = |e| trove.index_err(e);
+        let built = query::build(trove, searcher, &opts.query, &opts.options)?;
+        let query = built.query;
+        if opts.limit == 0 {
+            let total = searcher.search(&query, &Count).map_err(err)?;
+            return Ok(SearchResults {
+                hits: Vec::new(),
+                total,
+                warnings: built.warnings,
+            });
+        }
+        let page = TopDocs::with_limit(opts.limit).and_offset(opts.offset);
+        let (found, total): (Vec<(Option<f32>, DocAddress)>, usize) = match opts.sort {
+            Sort::Score => {
+                let (top, total) = searcher
+                    .search(&query, &(page.order_by_score(), Count))
+                    .map_err(err)?;
+                (top.into_iter().map(|(s, a)| (Some(s), a)).collect(), total)
+            }
+            Sort::Date | Sort::DateDesc => {
+                let order = if opts.sort == Sort::Date {
+                    Order::Asc
+                } else {
+                    Order::Desc
+                };
+                let (top, total) = searcher
+                    .search(
+                        &query,
+                        &(page.order_by_fast_field::<DateTime>("date", order), Count),
+                    )
+                    .map_err(err)?;
+                (top.into_iter().map(|(_, a)| (None, a)).collect(), total)
+            }
+        };
+
+        let f = &trove.fields;
+        let generators = if opts.snippets {
+            let mut body = SnippetGenerator::create(searcher, &*query, f.body).map_err(err)?;
+            body.set_max_num_chars(SNIPPET_CHARS);
+            let mut title = SnippetGenerator::create(searcher, &*query, f.title).map_err(err)?;
+            title.set_max_num_chars(usize::MAX / 2);
+            Some((body, title))
+        } else {
+            None
+        };
+
+        let mut hits = Vec::with_capacity(found.len());
+        for (i, (score, address)) in found.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
+            let article = schema::from_document(f, &doc);
+            let explanation = if opts.explain || score.is_none() {
+                Some(query.explain(searcher, address).map_err(err)?)
+            } else {
+                None
+            };
+            let score = score
+                .or_else(|| explanation.as_ref().map(|e| e.value()))
+                .unwrap_or(0.0);
+            let (snippet, highlights, title_highlights) = match &generators {
+                Some((body, title)) => {
+                    let (snippet, marks) = make_snippet(body, &article.body);
+                    let title_marks = title
+                        .snippet(&article.title)
+                        .highlighted()
+                        .iter()
+                        .map(|r| [r.start, r.end])
+                        .collect();
+                    (snippet, marks, title_marks)
+                }
+                None => (String::new(), Vec::new(), Vec::new()),
+            };
+            hits.push(Hit {
+                rank: opts.offset + i + 1,
+                score,
+                author: article.author_line(),
+                id: article.id,
+                title: article.title,
+                date: article.date.map(format_date),
+                source: article.source,
+                publisher: article.publisher,
+                tags: article.tags,
+                path: article.path,
+                format: article.format.to_string(),
+                snippet,
+                highlights,
+                title_highlights,
+                explanation: if opts.explain {
+                    explanation
+                        .and_then(|e| serde_json::to_value(&e).ok())
+                        .map(|v| name_fields(v, searcher.schema()))
+                } else {
+                    None
+                },
+            });
+        }
+        Ok(SearchResults {
+            hits,
+            total,
+            warnings: built.warnings,
+        })
+    }
+
+    /// The query `text` would run, for `--explain` of the query itself.
+    pub fn parsed_query(&self, opts: &SearchOptions) -> Result<String> {
+        let built = query::build(self.trove, &self.searcher, &opts.query, &opts.options)?;
+        Ok(format!("{:?}", built.query as Box<dyn Query>))
+    }
+}
+
+/// tantivy's explanations name fields by number (`Term(field=1, ...)`): name them.
+fn name_fields(value: serde_json::Value, schema: &tantivy::schema::Schema) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.contains("field=") => {
+            let mut out = String::with_capacity(s.len());
+            let mut rest = s.as_str();
+            while let Some(i) = rest.find("field=") {
+                out.push_str(&rest[..i + 6]);
+                rest = &rest[i + 6..];
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                match rest[..digits].parse::<u32>() {
+                    Ok(n) if digits > 0 => {
+                        let field = tantivy::schema::Field::from_field_id(n);
+                        let known = schema.fields().any(|(f, _)| f == field);
+                        if known {
+                            out.push_str(schema.get_field_name(field));
+                        } else {
+                            out.push_str(&rest[..digits]);
+                        }
+                    }
+                    _ => out.push_str(&rest[..digits]),
+                }
+                rest = &rest[digits..];
+            }
+            out.push_str(rest);
+            Value::String(out)
+        }
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(|v| name_fields(v, schema)).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, name_fields(v, schema)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// The best passages of `body` with their highlights, whitespace collapsed: one for a
+/// short body, up to three (in body order) for a long one; the start of the body when
+/// nothing in it matched (a title-only match).
 fn make_snippet(generator: &SnippetGenerator, body: &str) -> (String, Vec<[usize; 2]>) {
-    let snippet = generator.snippet(body);
-    let (range, marks): (Range<usize>, Vec<Range<usize>>) = if snippet.is_empty() {
-        (0..lead_end(body, SNIPPET_CHARS), Vec::new())
-    } else {
-        let r = snippet.fragment_range();
-        let marks = snippet
-            .highlighted()
-            .iter()
-            .map(|h| h.start + r.start..h.end + r.start)
-            .collect();
-        (r, marks)
+    let best = fragment(generator, body, 0..body.len());
+    let Some((range, marks)) = best else {
+        let mut out = String::new();
+        let mut out_marks = Vec::new();
+        let end = lead_end(body, SNIPPET_CHARS);
+        collapse_into(body, 0..end, &[], &mut out, &mut out_marks);
+        if end < body.trim_end().len() {
+            out.push('…');
+        }
+        return (out, out_marks);
     };
+    let mut parts = vec![(range.clone(), marks)];
+    if body.chars().count() > LONG_BODY_CHARS {
+        if let Some(before) = fragment(generator, body, 0..range.start) {
+            parts.insert(0, before);
+        }
+        if let Some(after) = fragment(generator, body, range.end..body.len()) {
+            parts.push(after);
+        }
+    }
     let mut out = String::new();
     let mut out_marks = Vec::new();
-    if range.start > 0 {
-        out.push('…');
+    let mut last_end = 0;
+    for (i, (r, m)) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" … ");
+        } else if r.start > 0 {
+            out.push('…');
+        }
+        collapse_into(body, r.clone(), m, &mut out, &mut out_marks);
+        last_end = r.end;
     }
-    collapse_into(body, range.clone(), &marks, &mut out, &mut out_marks);
-    if range.end < body.trim_end().len() {
+    if last_end < body.trim_end().len() {
         out.push('…');
     }
     (out, out_marks)
+}
+
+/// The best fragment within `body[within]` that has a match: its range in `body` and
+/// the ranges of its matches (offsets into `body`).
+fn fragment(
+    generator: &SnippetGenerator,
+    body: &str,
+    within: Range<usize>,
+) -> Option<(Range<usize>, Vec<Range<usize>>)> {
+    let text = body.get(within.clone())?;
+    let snippet = generator.snippet(text);
+    if snippet.is_empty() || snippet.highlighted().is_empty() {
+        return None;
+    }
+    let r = snippet.fragment_range();
+    let base = within.start + r.start;
+    let marks = snippet
+        .highlighted()
+        .iter()
+        .map(|h| h.start + base..h.end + base)
+        .collect();
+    Some((base..within.start + r.end, marks))
 }
 
 /// Byte offset where the first `max_chars` characters of `text` end, cut at a word.

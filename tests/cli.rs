@@ -217,16 +217,25 @@ fn exit_codes_are_grep_style() {
     let out = env.run(&["search", "--json", "zyzzyvas"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
-    // 2: a query that does not parse, with a message that names it and the problem
-    let out = env.run(&["search", "wikileaks AND (clinton"]);
+    // 2: with --strict, a query that does not parse, with a message that names it and
+    // the problem
+    let out = env.run(&["search", "--strict", "wikileaks AND (clinton"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("wikileaks AND (clinton"), "{err}");
     assert!(err.contains("'(' at column 15 is never closed"), "{err}");
     assert!(!err.contains("panicked"));
-    let out = env.run(&["search", "nosuchfield:x"]);
+    let out = env.run(&["search", "--strict", "nosuchfield:x"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown field 'nosuchfield'"));
+    // Without --strict the same queries search what can be read, with a warning.
+    let out = env.run(&["search", "wikileaks AND (clinton"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("warning: ignored '(' at column 15"),
+        "{}",
+        stderr(&out)
+    );
     // 2: usage errors
     assert_eq!(env.run(&["search"]).status.code(), Some(2));
     assert_eq!(

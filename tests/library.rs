@@ -18,10 +18,7 @@ fn index(index_dir: &std::path::Path, paths: Vec<PathBuf>) -> trove::IndexSummar
 
 fn titles(index_dir: &std::path::Path, query: &str) -> Vec<String> {
     let trove = TroveIndex::open(index_dir).unwrap();
-    let opts = SearchOptions {
-        query: query.into(),
-        limit: 10,
-    };
+    let opts = SearchOptions::new(query);
     search(&trove, &opts)
         .unwrap()
         .hits
@@ -143,10 +140,11 @@ fn errors_are_typed() {
     let idx = tmp.path().join("idx");
     index(&idx, vec![docs]);
     let trove = TroveIndex::open(&idx).unwrap();
-    let bad = SearchOptions {
-        query: "title:(unclosed".into(),
-        limit: 10,
-    };
+    let mut bad = SearchOptions::new("title:(unclosed");
+    // Lenient by default: the stray parenthesis is ignored, with a warning.
+    let results = search(&trove, &bad).unwrap();
+    assert_eq!(results.warnings.len(), 1, "{:?}", results.warnings);
+    bad.options.strict = true;
     match search(&trove, &bad) {
         Err(Error::Query { query, reason }) => {
             assert_eq!(query, "title:(unclosed");

@@ -58,14 +58,21 @@ fn queries_never_panic() {
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(1024));
     runner
         .run(&"[a-z \"'():+\\-^~*\\[\\]{}!&|\\\\/0-9TZ]{0,30}", |q| {
-            let opts = SearchOptions {
-                query: q.clone(),
-                limit: 5,
-            };
-            match search(&trove, &opts) {
-                Ok(_) | Err(trove::Error::Query { .. }) => Ok(()),
-                Err(other) => Err(TestCaseError::fail(format!("{q:?}: {other}"))),
+            for strict in [false, true] {
+                let mut opts = SearchOptions::new(q.clone());
+                opts.limit = 5;
+                opts.options.strict = strict;
+                opts.explain = true;
+                match search(&trove, &opts) {
+                    Ok(_) | Err(trove::Error::Query { .. }) => {}
+                    Err(other) => {
+                        return Err(TestCaseError::fail(format!(
+                            "{q:?} (strict {strict}): {other}"
+                        )))
+                    }
+                }
             }
+            Ok(())
         })
         .unwrap();
 }

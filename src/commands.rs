@@ -1,0 +1,378 @@
+//! The commands: each calls the library and prints what it returns.
+//! Exit codes like grep: 0 results, 1 none, 2 error (130 when stopped by a signal).
+
+use std::collections::HashSet;
+use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use trove::batch::{IndexOptions, STDIN_PATH};
+use trove::deletion::{self, DeleteOptions};
+use trove::error::display_chain;
+use trove::ingest::{self, FileOutcome, Item};
+use trove::output::{self, Style};
+use trove::search::{SearchResults, Session};
+use trove::TroveIndex;
+
+use crate::cli::{DeleteArgs, GetArgs, IndexArgs, Output, ParseArgs, SearchArgs, StatsArgs};
+use crate::reporter::IndexReporter;
+
+pub fn index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
+    let mut opts = IndexOptions::new(index_dir.clone(), args.paths);
+    if let Some(n) = args.threads {
+        opts.threads = n;
+        opts.writer_threads = n;
+    }
+    if let Some(bytes) = args.memory {
+        opts.memory = bytes;
+    }
+    opts.prune = !args.no_prune;
+    opts.force = args.force;
+    opts.wait = Duration::from_secs_f64(args.wait);
+    opts.commit_docs = args.commit_every;
+    opts.commit_interval = Duration::from_secs_f64(args.commit_interval);
+    let stop = Arc::new(AtomicBool::new(false));
+    install_stop_handler(stop.clone());
+    opts.stop = Some(stop);
+
+    let show_progress = !args.quiet && !args.json && io::stderr().is_terminal();
+    let mut reporter = IndexReporter::new(args.verbose, args.quiet, show_progress);
+    let result = trove::index_paths(&opts, &mut |event| reporter.event(event));
+    reporter.finish();
+    let summary = result.with_context(|| format!("indexing into {}", index_dir.display()))?;
+    if args.json {
+        let mut out = io::stdout().lock();
+        ignore_closed_pipe(
+            serde_json::to_writer(&mut out, &summary)
+                .map_err(io::Error::other)
+                .and_then(|()| writeln!(out)),
+        )?;
+    } else if !args.quiet || summary.had_errors() {
+        eprintln!("{}", output::index_summary_line(&summary, &index_dir));
+    }
+    Ok(if summary.interrupted {
+        ExitCode::from(130)
+    } else if summary.had_errors() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Ctrl-C or SIGTERM once: commit what is done and stop. Twice: quit now (the index
+/// stays at its last commit either way).
+fn install_stop_handler(stop: Arc<AtomicBool>) {
+    let result = ctrlc::set_handler(move || {
+        if stop.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("trove: stopping: committing what is done (again to quit at once)");
+    });
+    if let Err(e) = result {
+        eprintln!("trove: warning: cannot catch Ctrl-C: {e}");
+    }
+}
+
+pub fn delete(index_dir: PathBuf, args: DeleteArgs) -> anyhow::Result<ExitCode> {
+    let trove = TroveIndex::open(&index_dir)?;
+    let opts = DeleteOptions {
+        ids: args.ids,
+        paths: args.paths,
+        query: args.query,
+        dry_run: args.dry_run,
+        wait: Duration::from_secs_f64(args.wait),
+    };
+    let deleted = deletion::delete(&trove, &opts)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let printed = deleted
+        .iter()
+        .try_for_each(|d| {
+            if args.json {
+                serde_json::to_writer(&mut out, d).map_err(io::Error::other)?;
+                writeln!(out)
+            } else {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}",
+                    d.id,
+                    output::escape(&d.title),
+                    output::escape(d.path.as_deref().unwrap_or("-"))
+                )
+            }
+        })
+        .and_then(|()| out.flush());
+    ignore_closed_pipe(printed)?;
+    let noun = if deleted.len() == 1 {
+        "document"
+    } else {
+        "documents"
+    };
+    if args.dry_run {
+        eprintln!("would delete {} {noun} (dry run)", deleted.len());
+    } else {
+        eprintln!("deleted {} {noun}", deleted.len());
+    }
+    Ok(if deleted.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
+    let style = Style {
+        color: args.color.resolve(),
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut documents = 0usize;
+    let mut errors = 0usize;
+    let mut write_result: io::Result<()> = Ok(());
+    let mut print = |path: &Path, item: Item, documents: &mut usize, errors: &mut usize| match item
+    {
+        Item::Doc { article, warnings } => {
+            for w in warnings {
+                eprintln!("trove: warning: {}: {w}", path.display());
+            }
+            *documents += 1;
+            if write_result.is_ok() {
+                write_result = if args.json {
+                    output::print_article_json(&mut out, &article)
+                } else {
+                    output::print_article_human(&mut out, &article, style)
+                };
+            }
+        }
+        Item::Bad { reason } => {
+            *errors += 1;
+            eprintln!("trove: {}: bad record: {reason}", path.display());
+        }
+    };
+    let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = args
+        .paths
+        .into_iter()
+        .partition(|p| p.as_os_str() == STDIN_PATH);
+    if !stdin.is_empty() {
+        let path = Path::new(STDIN_PATH);
+        if let Err(e) =
+            ingest::read_stdin(&mut |item| print(path, item, &mut documents, &mut errors))
+        {
+            errors += 1;
+            eprintln!("trove: {}", display_chain(&e));
+        }
+    }
+    for entry in ingest::walk(&paths) {
+        let path = match entry {
+            Ok(p) => p,
+            Err(e) => {
+                errors += 1;
+                eprintln!("trove: {}", display_chain(&e));
+                continue;
+            }
+        };
+        match ingest::read_file(&path, &mut |item| {
+            print(&path, item, &mut documents, &mut errors)
+        }) {
+            Ok(FileOutcome::Read { .. }) => {}
+            Ok(FileOutcome::Skipped(reason)) => {
+                eprintln!("trove: skipped {}: {reason}", path.display())
+            }
+            Err(e) => {
+                errors += 1;
+                eprintln!("trove: {}", display_chain(&e));
+            }
+        }
+    }
+    ignore_closed_pipe(write_result.and_then(|()| out.flush()))?;
+    Ok(if errors > 0 {
+        ExitCode::from(2)
+    } else if documents == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// A reader that stops reading (`trove search x | head -1`) is not an error.
+fn ignore_closed_pipe(result: io::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing results"),
+    }
+}
+
+pub fn search(index_dir: PathBuf, args: SearchArgs) -> anyhow::Result<ExitCode> {
+    output::check_fields(&args.fields).map_err(anyhow::Error::msg)?;
+    let trove = TroveIndex::open(&index_dir)?;
+    let session = Session::new(&trove)?;
+    if let Some(file) = &args.batch {
+        return batch(&session, &args, file);
+    }
+    let opts = args.options(args.query.join(" "));
+    let results = session.search(&opts)?;
+    for w in &results.warnings {
+        eprintln!("trove: warning: {w}");
+    }
+    let mut out = BufWriter::new(io::stdout().lock());
+    let printed = print_results(&mut out, &args, &results, None, true).and_then(|()| out.flush());
+    ignore_closed_pipe(printed)?;
+    Ok(if results.total == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Prints one result set in the output `args` ask for. `header` is for the first table.
+fn print_results<W: Write>(
+    out: &mut W,
+    args: &SearchArgs,
+    results: &SearchResults,
+    query_id: Option<&str>,
+    header: bool,
+) -> io::Result<()> {
+    let style = Style {
+        color: args.color.resolve(),
+    };
+    let fields: Option<Vec<String>> = (!args.fields.is_empty()).then(|| args.fields.clone());
+    match args.output() {
+        Output::Count => match query_id {
+            Some(id) => {
+                let line = serde_json::json!({"query_id": id, "total": results.total});
+                writeln!(out, "{line}")
+            }
+            None if args.json => writeln!(out, "{}", serde_json::json!({"total": results.total})),
+            None => writeln!(out, "{}", results.total),
+        },
+        Output::Files => output::print_files(out, &results.hits, &mut HashSet::new()),
+        Output::Human if query_id.is_none() => output::print_hits_human(out, results, style),
+        Output::Human | Output::Json => {
+            output::print_hits_json(out, &results.hits, fields.as_deref(), query_id)
+        }
+        Output::Table(format) => {
+            let mut columns: Vec<String> = fields.unwrap_or_else(|| {
+                output::DEFAULT_TABLE_FIELDS
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            });
+            if query_id.is_some() && !columns.iter().any(|c| c == "query_id") {
+                columns.insert(0, "query_id".into());
+            }
+            if header {
+                output::print_header(out, &columns, format)?;
+            }
+            output::print_hits_delimited(out, &results.hits, &columns, format, query_id)
+        }
+    }
+}
+
+/// `--batch FILE`: one query per line (`ID<TAB>QUERY` or `QUERY`, numbered by line),
+/// one reader for all, JSON Lines out, each hit tagged with its `query_id`.
+fn batch(session: &Session, args: &SearchArgs, file: &Path) -> anyhow::Result<ExitCode> {
+    let reader: Box<dyn BufRead> = if file.as_os_str() == STDIN_PATH {
+        Box::new(io::stdin().lock())
+    } else {
+        Box::new(io::BufReader::new(
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?,
+        ))
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    let (mut any_hit, mut errors) = (false, 0usize);
+    let mut first_table = true;
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.with_context(|| format!("reading {}", file.display()))?;
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (id, text) = match line.split_once('\t') {
+            Some((id, q)) => (id.to_string(), q.to_string()),
+            None => ((n + 1).to_string(), line.to_string()),
+        };
+        let written = match session.search(&args.options(text)) {
+            Ok(results) => {
+                for w in &results.warnings {
+                    eprintln!("trove: warning: query {id}: {w}");
+                }
+                any_hit |= results.total > 0;
+                let r = print_results(&mut out, args, &results, Some(&id), first_table);
+                first_table = false;
+                r
+            }
+            Err(e) => {
+                errors += 1;
+                let message = display_chain(&e);
+                eprintln!("trove: query {id}: {message}");
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"query_id": id, "error": message})
+                )
+            }
+        };
+        if let Err(e) = written {
+            ignore_closed_pipe(Err(e))?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    ignore_closed_pipe(out.flush())?;
+    Ok(if errors > 0 {
+        ExitCode::from(2)
+    } else if any_hit {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub fn get(index_dir: PathBuf, args: GetArgs) -> anyhow::Result<ExitCode> {
+    let trove = TroveIndex::open(&index_dir)?;
+    let style = Style {
+        color: args.color.resolve(),
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut missing = 0;
+    let mut result = Ok(());
+    for id in &args.ids {
+        match trove.get(id)? {
+            Some(article) => {
+                if result.is_ok() {
+                    result = if args.json {
+                        output::print_article_json(&mut out, &article)
+                    } else {
+                        output::print_article_human(&mut out, &article, style)
+                    };
+                }
+            }
+            None => {
+                missing += 1;
+                eprintln!("trove: no document with id {id:?}");
+            }
+        }
+    }
+    ignore_closed_pipe(result.and_then(|()| out.flush()))?;
+    Ok(if missing == args.ids.len() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub fn stats(index_dir: PathBuf, args: StatsArgs) -> anyhow::Result<ExitCode> {
+    let trove = TroveIndex::open(&index_dir)?;
+    let stats = trove::stats::stats(&trove)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let printed = if args.json {
+        serde_json::to_writer(&mut out, &stats)
+            .map_err(io::Error::other)
+            .and_then(|()| writeln!(out))
+    } else {
+        output::print_stats_human(&mut out, &stats, &index_dir)
+    };
+    ignore_closed_pipe(printed.and_then(|()| out.flush()))?;
+    Ok(ExitCode::SUCCESS)
+}
