@@ -195,8 +195,8 @@ pub struct SearchArgs {
     #[arg(long = "and")]
     pub and: bool,
 
-    /// Match words within this many typos (1 or 2) [default when given: 1]
-    #[arg(long = "fuzzy", value_name = "N", num_args = 0..=1, default_missing_value = "1", value_parser = clap::value_parser!(u8).range(1..=MAX_FUZZY_DISTANCE as i64))]
+    /// Match words within 1 typo, or N with --fuzzy=N (1 or 2)
+    #[arg(long = "fuzzy", value_name = "N", num_args = 0..=1, require_equals = true, default_missing_value = "1", value_parser = clap::value_parser!(u8).range(1..=MAX_FUZZY_DISTANCE as i64))]
     pub fuzzy: Option<u8>,
 
     /// Refuse a query that does not parse, instead of searching what can be read of it
@@ -290,6 +290,8 @@ impl SearchArgs {
             (Some(OutputFormat::Csv), _) => Output::Table(Delimited::Csv),
             (Some(OutputFormat::Tsv), _) => Output::Table(Delimited::Tsv),
             (Some(OutputFormat::Json), _) | (None, true) => Output::Json,
+            // Batch mode prints JSON Lines unless a table is asked for.
+            _ if self.batch.is_some() => Output::Json,
             _ => Output::Human,
         }
     }

@@ -281,8 +281,8 @@ pub fn print_stats_human<W: Write>(out: &mut W, s: &Stats, index_dir: &Path) -> 
     writeln!(out, "documents:  {}", s.documents)?;
     writeln!(
         out,
-        "size:       {:.1} MB on disk, {} segment{}",
-        s.index_bytes as f64 / 1e6,
+        "size:       {} on disk, {} segment{}",
+        human_bytes(s.index_bytes),
         s.segments,
         if s.segments == 1 { "" } else { "s" }
     )?;
@@ -330,6 +330,22 @@ pub fn print_stats_human<W: Write>(out: &mut W, s: &Stats, index_dir: &Path) -> 
         }
     }
     Ok(())
+}
+
+/// `532 B`, `12.3 KB`, `4.5 MB`, `1.2 GB` (powers of 1000).
+pub fn human_bytes(n: u64) -> String {
+    let units = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < units.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{value:.1} {}", units[unit])
+    }
 }
 
 /// The one line `trove index` ends with.

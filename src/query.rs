@@ -82,6 +82,7 @@ pub(crate) fn build(
         ));
     }
     let mut warnings = Vec::new();
+    let text = &inner_apostrophes(text);
     let ast = match query_grammar::parse_query(text) {
         Ok(ast) => ast,
         Err(_) => {
@@ -94,14 +95,13 @@ pub(crate) fn build(
             match query_grammar::parse_query(&repaired) {
                 Ok(ast) => ast,
                 Err(_) => {
-                    let (ast, errors) = query_grammar::parse_query_lenient(&repaired);
-                    if errors.is_empty() && warnings.is_empty() {
-                        warnings.push(format!("ignored what did not parse: {problem}"));
-                    }
-                    for e in errors {
-                        warnings.push(format!("ignored: {} (column {})", e.message, e.pos + 1));
-                    }
-                    ast
+                    // Last resort: the words alone.
+                    let words = plain_words(&repaired);
+                    warnings.push(format!(
+                        "the query does not parse ({problem}): searched its words only"
+                    ));
+                    query_grammar::parse_query(&words)
+                        .unwrap_or_else(|_| query_grammar::parse_query_lenient(&words).0)
                 }
             }
         }
@@ -227,10 +227,15 @@ impl Ctx<'_> {
                         "there is no field '{field}': searched for \"{field}:{}\" as words",
                         lit.phrase
                     ));
-                    let mut words = lit.clone();
-                    words.field_name = None;
-                    words.phrase = format!("{field} {}", lit.phrase);
-                    Ok(leaf_ast(UserInputLeaf::Literal(words)))
+                    let mut name = lit.clone();
+                    name.field_name = None;
+                    name.phrase = field.clone();
+                    let mut value = lit.clone();
+                    value.field_name = None;
+                    Ok(UserInputAst::Clause(vec![
+                        (None, leaf_ast(UserInputLeaf::Literal(name))),
+                        (None, leaf_ast(UserInputLeaf::Literal(value))),
+                    ]))
                 }
                 _ => Ok(leaf_ast(UserInputLeaf::Literal(lit))),
             },
@@ -253,17 +258,32 @@ impl Ctx<'_> {
                     Occur::Should
                 };
                 let mut clauses = Vec::with_capacity(children.len());
+                let mut date_filters = Vec::new();
                 for (occur, child) in children {
+                    // A date range beside words filters them (`cocoa date:1987-03`), as
+                    // --since and --until do, instead of adding every dated document.
+                    if occur.is_none() && is_date_range(&child) {
+                        date_filters.push(self.convert(parser, child)?);
+                        continue;
+                    }
                     clauses.push((occur.unwrap_or(default), self.convert(parser, child)?));
                 }
-                if clauses.is_empty() {
-                    return Ok(Box::new(EmptyQuery));
-                }
-                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                if !clauses.is_empty() && clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
                     // Only exclusions: everything else.
                     clauses.push((Occur::Must, Box::new(AllQuery)));
                 }
-                Ok(Box::new(BooleanQuery::new(clauses)))
+                let words: Option<Box<dyn Query>> = (!clauses.is_empty())
+                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>);
+                let mut required: Vec<(Occur, Box<dyn Query>)> =
+                    date_filters.into_iter().map(|q| (Occur::Must, q)).collect();
+                match (words, required.is_empty()) {
+                    (None, true) => Ok(Box::new(EmptyQuery)),
+                    (Some(words), true) => Ok(words),
+                    (words, false) => {
+                        required.extend(words.map(|w| (Occur::Must, w)));
+                        Ok(Box::new(BooleanQuery::new(required)))
+                    }
+                }
             }
             UserInputAst::Boost(inner, boost) => Ok(Box::new(BoostQuery::new(
                 self.convert(parser, *inner)?,
@@ -502,6 +522,11 @@ impl Ctx<'_> {
     }
 }
 
+fn is_date_range(ast: &UserInputAst) -> bool {
+    matches!(ast, UserInputAst::Leaf(leaf) if matches!(leaf.as_ref(),
+        UserInputLeaf::Range { field: Some(f), .. } if f == "date"))
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Expansion {
     Prefix,
@@ -674,6 +699,43 @@ fn describe(text: &str, error: &QueryParserError) -> String {
     }
 }
 
+/// An apostrophe between two letters or digits (`Moody's`, `O'Brien`) is part of a word,
+/// not the start of a quoted phrase: it becomes a space (which the analyzers split on
+/// anyway). Double-quoted phrases are left alone.
+fn inner_apostrophes(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut in_phrase = false;
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            if c == '"' {
+                in_phrase = !in_phrase;
+            }
+            let inner = c == '\''
+                && !in_phrase
+                && i > 0
+                && chars[i - 1].is_alphanumeric()
+                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+            if inner {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The query's words, every character of query syntax a space.
+fn plain_words(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '.'))
+        .filter(|w| !w.is_empty() && !matches!(*w, "AND" | "OR" | "NOT" | "IN" | "TO"))
+        .map(str::to_string)
+        .collect();
+    words.join(" ")
+}
+
 /// Makes a query that does not parse parse: drops an unclosed quote, parentheses that
 /// close nothing or are never closed, and operators with nothing on one side. Returns
 /// the new text and what was ignored.
@@ -682,6 +744,7 @@ fn repair(text: &str) -> (String, Vec<String>) {
     let chars: Vec<char> = text.chars().collect();
     let mut drop = vec![false; chars.len()];
     let mut quote: Option<usize> = None;
+    let mut single: Option<usize> = None;
     let mut open: Vec<usize> = Vec::new();
     for (i, &c) in chars.iter().enumerate() {
         if quote.is_some() {
@@ -690,8 +753,15 @@ fn repair(text: &str) -> (String, Vec<String>) {
             }
             continue;
         }
+        if single.is_some() {
+            if c == '\'' {
+                single = None;
+            }
+            continue;
+        }
         match c {
             '"' => quote = Some(i),
+            '\'' => single = Some(i),
             '(' => open.push(i),
             ')' if open.pop().is_none() => {
                 drop[i] = true;
@@ -703,7 +773,7 @@ fn repair(text: &str) -> (String, Vec<String>) {
             _ => {}
         }
     }
-    if let Some(i) = quote {
+    if let Some(i) = quote.or(single) {
         drop[i] = true;
         notes.push(format!(
             "ignored the quote at column {}: it is never closed",
@@ -746,6 +816,7 @@ fn repair(text: &str) -> (String, Vec<String>) {
         }
     }
     let mut fixed: Vec<String> = Vec::new();
+    let mut depth = 0i32;
     for w in words {
         if let Some(prev) = fixed.last() {
             let both_ops = matches!(prev.as_str(), "AND" | "OR") && matches!(w, "AND" | "OR");
@@ -754,6 +825,22 @@ fn repair(text: &str) -> (String, Vec<String>) {
                 continue;
             }
         }
+        // A dash or plus standing alone ("SPOTLIGHT - BANKAMERICA") is punctuation.
+        if matches!(w, "-" | "--" | "---" | "+" | "&&" | "||" | "!") {
+            notes.push(format!("ignored '{w}' standing alone"));
+            continue;
+        }
+        // IN (sets: `field: IN [a b]`) and TO (ranges) are operators only where those
+        // forms are; elsewhere, as in a pasted headline, they are words.
+        if w == "IN" && !fixed.last().is_some_and(|p| p.ends_with(':')) {
+            fixed.push("in".to_string());
+            continue;
+        }
+        if w == "TO" && depth == 0 {
+            fixed.push("to".to_string());
+            continue;
+        }
+        depth += w.matches(['[', '{']).count() as i32 - w.matches([']', '}']).count() as i32;
         fixed.push(w.to_string());
     }
     // A `^` without a number after it.
@@ -875,6 +962,34 @@ mod tests {
                 "{broken:?} -> {text:?}"
             );
         }
+    }
+
+    #[test]
+    fn headlines_parse() {
+        assert_eq!(
+            inner_apostrophes("MOODY'S and O'Brien's 'quoted'"),
+            "MOODY S and O Brien s 'quoted'"
+        );
+        assert_eq!(inner_apostrophes("\"it's\" it's"), "\"it's\" it s");
+        for headline in [
+            "USX X DEBT DOWGRADED BY MOODY'S",
+            "ECONOMIC SPOTLIGHT - BANKAMERICA BAC",
+            "BONUS WHEAT FLOUR FOR NORTH YEMEN  -- USDA",
+            "ASSETS OF MONEY MARKET MUTUAL FUNDS ROSE 720.4 MLN DLRS IN LATEST WEEK",
+            "FARMERS' GROUP SAYS",
+            "HUGHES' U.S. RIG COUNT SLIPS TO 801 THIS WEEK",
+        ] {
+            let text = inner_apostrophes(headline);
+            if query_grammar::parse_query(&text).is_ok() {
+                continue;
+            }
+            let (repaired, notes) = repair(&text);
+            assert!(
+                query_grammar::parse_query(&repaired).is_ok(),
+                "{headline:?} -> {repaired:?} {notes:?}"
+            );
+        }
+        assert_eq!(plain_words("a (b \"c: d* [e TO f] AND g"), "a b c d e f g");
     }
 
     #[test]

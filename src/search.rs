@@ -134,7 +134,13 @@ impl<'a> Session<'a> {
                 warnings: built.warnings,
             });
         }
-        let page = TopDocs::with_limit(opts.limit).and_offset(opts.offset);
+        // tantivy sets aside room for `limit` hits per segment: never more than exist.
+        let docs = usize::try_from(searcher.num_docs())
+            .unwrap_or(usize::MAX)
+            .max(1);
+        let limit = opts.limit.min(docs);
+        let offset = opts.offset.min(docs);
+        let page = TopDocs::with_limit(limit).and_offset(offset);
         let (found, total): (Vec<(Option<f32>, DocAddress)>, usize) = match opts.sort {
             Sort::Score => {
                 let (top, total) = searcher

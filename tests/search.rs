@@ -1,0 +1,477 @@
+//! Every query form and output format of `trove search`, and `get`, `stats`, batch
+//! mode, completions and the man page, through the real binary.
+
+mod common;
+
+use common::{stderr, stdout, TestEnv};
+use serde_json::Value;
+
+fn env() -> TestEnv {
+    let env = TestEnv::new();
+    env.copy_fixture("search/archive.jsonl", "archive/archive.jsonl");
+    let out = env.index(&["archive"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    env
+}
+
+/// Ids of the hits of `args`, in rank order.
+fn ids(env: &TestEnv, args: &[&str]) -> Vec<String> {
+    let (hits, _) = env.search_json(args);
+    hits.iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[test]
+fn words_phrases_fields_and_operators() {
+    let env = env();
+    // Words: any of them by default, all of them with --and.
+    assert_eq!(
+        sorted(ids(&env, &["wikileaks cocoa"])),
+        ["n1", "n2", "n3", "n4", "n5"]
+    );
+    assert_eq!(
+        sorted(ids(&env, &["--and", "wikileaks emails"])),
+        ["n1", "n4"]
+    );
+    // Stems: "emailing" finds "emails".
+    assert_eq!(sorted(ids(&env, &["emailing"])), ["n1", "n3", "n4"]);
+    // Phrases, and phrases with slop.
+    assert_eq!(ids(&env, &["\"data firm\""]), ["n4"]);
+    // "reached out to WikiLeaks": two words between.
+    assert_eq!(ids(&env, &["\"reached wikileaks\"~2"]), ["n4"]);
+    assert!(ids(&env, &["\"reached wikileaks\"~1"]).is_empty());
+    // Fields.
+    assert_eq!(ids(&env, &["title:bahia"]), ["n2"]);
+    assert_eq!(sorted(ids(&env, &["body:emails"])), ["n1", "n3", "n4"]);
+    assert_eq!(sorted(ids(&env, &["author:chen"])), ["n3", "n5"]);
+    assert_eq!(ids(&env, &["publisher:reuters"]), ["n2"]);
+    assert_eq!(sorted(ids(&env, &["tags:politics"])), ["n1", "n4"]);
+    assert_eq!(
+        ids(
+            &env,
+            &["source:\"https://wire.example.org/1987/cocoa-bahia\""]
+        ),
+        ["n2"]
+    );
+    assert_eq!(
+        sorted(ids(&env, &["site:news.example.com"])),
+        ["n1", "n3", "n4"]
+    );
+    assert_eq!(ids(&env, &["id:n5"]), ["n5"]);
+    assert_eq!(sorted(ids(&env, &["date:*"])), ["n1", "n2", "n3", "n4"]);
+    // Boolean operators, required and excluded words, grouping.
+    assert_eq!(sorted(ids(&env, &["wikileaks AND data"])), ["n4"]);
+    assert_eq!(sorted(ids(&env, &["wikileaks AND NOT data"])), ["n1"]);
+    assert_eq!(sorted(ids(&env, &["+emails -wikileaks"])), ["n3"]);
+    assert_eq!(
+        sorted(ids(&env, &["(bahia OR bonds) AND week"])),
+        ["n2", "n3"]
+    );
+    // Only exclusions: everything else.
+    assert_eq!(sorted(ids(&env, &["--", "-cocoa"])), ["n1", "n4"]);
+    // Boosts change the order.
+    assert_eq!(ids(&env, &["bahia OR quiet"]), ["n2", "n3"]);
+    assert_eq!(ids(&env, &["bahia OR quiet^5"]), ["n3", "n2"]);
+}
+
+#[test]
+fn prefixes_and_fuzzy_words_are_expanded_and_highlighted() {
+    let env = env();
+    assert_eq!(sorted(ids(&env, &["wiki*"])), ["n1", "n4"]);
+    // A whole word with * still finds its stem.
+    assert_eq!(sorted(ids(&env, &["wikileaks*"])), ["n1", "n4"]);
+    assert_eq!(ids(&env, &["title:bah*"]), ["n2"]);
+    assert_eq!(ids(&env, &["\"big bad wo\"*"]), ["n3"]);
+    assert_eq!(sorted(ids(&env, &["clintn~1"])), ["n1"]);
+    assert!(ids(&env, &["clntn~1"]).is_empty());
+    assert_eq!(ids(&env, &["clntn~2"]), ["n1"]);
+    assert_eq!(ids(&env, &["--fuzzy", "bhaia"]), ["n2"]);
+    assert_eq!(ids(&env, &["--fuzzy=2", "bhiaa"]), ["n2"]);
+    assert!(ids(&env, &["bhaia"]).is_empty());
+    // Highlights cover the words the expansions matched.
+    let (hits, _) = env.search_json(&["wiki*"]);
+    let hit = &hits[0];
+    let snippet = hit["snippet"].as_str().unwrap();
+    let marked: Vec<String> = hit["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            snippet[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize].to_lowercase()
+        })
+        .collect();
+    assert!(
+        !marked.is_empty() && marked.iter().all(|m| m == "wikileaks"),
+        "{marked:?}"
+    );
+}
+
+#[test]
+fn broken_queries_search_with_a_warning_unless_strict() {
+    let env = env();
+    for (query, note) in [
+        ("\"data firm", "quote at column 1"),
+        ("wikileaks AND", "'AND' at the end"),
+        ("(cocoa", "'(' at column 1"),
+        ("nosuchfield:cocoa", "no field 'nosuchfield'"),
+    ] {
+        let out = env.run(&["search", "--json", query]);
+        assert_eq!(out.status.code(), Some(0), "{query}: {}", stderr(&out));
+        assert!(stderr(&out).contains("warning:"), "{query}");
+        assert!(stderr(&out).contains(note), "{query}: {}", stderr(&out));
+        let out = env.run(&["search", "--strict", query]);
+        assert_eq!(out.status.code(), Some(2), "{query}");
+        assert!(
+            stderr(&out).contains(&format!("invalid query {query:?}")),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn dates_filter_and_sort() {
+    let env = env();
+    assert_eq!(sorted(ids(&env, &["--since", "2017", "*"])), ["n3", "n4"]);
+    assert_eq!(
+        sorted(ids(&env, &["--since", "2016-06", "--until", "2017", "*"])),
+        ["n1", "n3", "n4"]
+    );
+    assert_eq!(
+        ids(
+            &env,
+            &["--until", "2017-06-15", "--since", "2017-06-15", "*"]
+        ),
+        ["n3"]
+    );
+    assert_eq!(sorted(ids(&env, &["date:2017"])), ["n3", "n4"]);
+    assert_eq!(
+        sorted(ids(&env, &["date:[2016-06 TO 2017-06]"])),
+        ["n1", "n3"]
+    );
+    assert_eq!(sorted(ids(&env, &["date:>2016"])), ["n3", "n4"]);
+    assert_eq!(sorted(ids(&env, &["date:<2016"])), ["n2"]);
+    // A date beside words filters them.
+    assert_eq!(sorted(ids(&env, &["emails date:2017"])), ["n3", "n4"]);
+    assert_eq!(ids(&env, &["cocoa date:1987"]), ["n2"]);
+    // Sorting: oldest first, newest first; undated documents last.
+    assert_eq!(
+        ids(&env, &["--sort", "date", "*"]),
+        ["n2", "n1", "n3", "n4", "n5"]
+    );
+    assert_eq!(
+        ids(&env, &["--sort", "-date", "*"]),
+        ["n4", "n3", "n1", "n2", "n5"]
+    );
+    let out = env.run(&["search", "--since", "someday", "*"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--since \"someday\" is not a date"));
+}
+
+#[test]
+fn exact_filters() {
+    let env = env();
+    // Whole names, any case; several values of one filter mean any.
+    assert_eq!(
+        sorted(ids(&env, &["--publisher", "daily planet", "*"])),
+        ["n1", "n3", "n4"]
+    );
+    assert_eq!(
+        sorted(ids(&env, &["--author", "ANN REPORTER", "*"])),
+        ["n1", "n4"]
+    );
+    assert!(
+        ids(&env, &["--author", "Ann", "*"]).is_empty(),
+        "not a part of a name"
+    );
+    assert_eq!(
+        sorted(ids(
+            &env,
+            &["--author", "Bo Chen", "--author", "Comissaria Smith", "*"]
+        )),
+        ["n2", "n3", "n5"]
+    );
+    assert_eq!(
+        ids(
+            &env,
+            &[
+                "--source",
+                "https://news.example.com/2017/11/11/data-firms.html",
+                "*"
+            ]
+        ),
+        ["n4"]
+    );
+    // Filters combine with each other and with the query.
+    assert_eq!(
+        sorted(ids(
+            &env,
+            &["--publisher", "Daily Planet", "--since", "2017", "emails"]
+        )),
+        ["n3", "n4"]
+    );
+}
+
+#[test]
+fn paging_counts_and_file_lists() {
+    let env = env();
+    let all = ids(&env, &["cocoa"]);
+    assert_eq!(all.len(), 3);
+    let (page, _) = env.search_json(&["--limit", "1", "--offset", "1", "cocoa"]);
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0]["id"], all[1].as_str());
+    assert_eq!(page[0]["rank"], 2);
+    let out = env.run(&["search", "--count", "cocoa"]);
+    assert_eq!(stdout(&out).trim(), "3");
+    let out = env.run(&["search", "--count", "zyzzyva"]);
+    assert_eq!((stdout(&out).trim(), out.status.code()), ("0", Some(1)));
+    // One line per file, however many documents it gave.
+    let out = env.run(&["search", "-l", "cocoa"]);
+    let lines: Vec<String> = stdout(&out).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 1);
+    assert!(lines[0].ends_with("archive.jsonl"));
+    // Human output says which hits are shown.
+    let out = env.run(&[
+        "search", "--color", "never", "--limit", "1", "--offset", "1", "cocoa",
+    ]);
+    assert!(
+        stdout(&out).ends_with("2-2 of 3 hits\n"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn json_csv_tsv_and_fields() {
+    let env = env();
+    let (hits, _) = env.search_json(&["--fields", "id,title,date", "bahia"]);
+    let keys: Vec<&str> = hits[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["date", "id", "title"]);
+    assert_eq!(hits[0]["date"], "1987-02-26T15:01:01Z");
+
+    let out = env.run(&[
+        "search",
+        "--format",
+        "csv",
+        "--fields",
+        "id,title,tags,snippet",
+        "bahia",
+    ]);
+    let csv = stdout(&out);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("id,title,tags,snippet"));
+    let row = lines.next().unwrap();
+    assert!(
+        row.starts_with("n2,Cocoa harvest improves in Bahia,cocoa; commodities,"),
+        "{row}"
+    );
+    // A value with a comma is quoted.
+    assert!(row.contains("\"Showers continued"), "{row}");
+
+    let out = env.run(&["search", "--format", "tsv", "bahia"]);
+    let tsv = stdout(&out);
+    let header: Vec<&str> = tsv.lines().next().unwrap().split('\t').collect();
+    assert_eq!(
+        header,
+        [
+            "rank",
+            "score",
+            "id",
+            "title",
+            "date",
+            "source",
+            "author",
+            "publisher",
+            "path"
+        ]
+    );
+    let row: Vec<&str> = tsv.lines().nth(1).unwrap().split('\t').collect();
+    assert_eq!(row.len(), header.len());
+    assert_eq!(row[2], "n2");
+
+    let out = env.run(&["search", "--fields", "nope", "bahia"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown field \"nope\" for --fields"));
+}
+
+#[test]
+fn explain_says_why() {
+    let env = env();
+    let (hits, _) = env.search_json(&["--explain", "bahia"]);
+    let explanation = &hits[0]["explanation"];
+    assert!(
+        (explanation["value"].as_f64().unwrap() - hits[0]["score"].as_f64().unwrap()).abs() < 1e-4
+    );
+    let text = explanation.to_string();
+    assert!(
+        text.contains("idf") && text.contains("field=title"),
+        "{text}"
+    );
+    let out = env.run(&["search", "--color", "never", "--explain", "bahia"]);
+    assert!(stdout(&out).contains("TermQuery"), "{}", stdout(&out));
+    // Without --explain, no explanation field.
+    let (hits, _) = env.search_json(&["bahia"]);
+    assert!(hits[0].get("explanation").is_none());
+}
+
+#[test]
+fn get_shows_whole_documents() {
+    let env = env();
+    let out = env.run(&["get", "--json", "n2"]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(doc["title"], "Cocoa harvest improves in Bahia");
+    assert!(doc["body"]
+        .as_str()
+        .unwrap()
+        .starts_with("Showers continued"));
+    let out = env.run(&["get", "--color", "never", "n2"]);
+    assert!(stdout(&out).contains("title: Cocoa harvest improves in Bahia"));
+    let out = env.run(&["get", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no document with id \"nope\""));
+}
+
+#[test]
+fn stats_count_what_the_index_holds() {
+    let env = env();
+    let out = env.run(&["stats", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(s["documents"], 5);
+    assert_eq!(s["earliest"], "1987-02-26");
+    assert_eq!(s["latest"], "2017-11-11");
+    assert_eq!(s["undated"], 1);
+    assert_eq!(
+        s["per_year"],
+        serde_json::json!({"1987": 1, "2016": 1, "2017": 2})
+    );
+    assert_eq!(s["formats"], serde_json::json!({"jsonl": 5}));
+    assert_eq!(
+        s["top_publishers"][0],
+        serde_json::json!({"name": "Daily Planet", "documents": 2})
+    );
+    assert_eq!(
+        s["top_sites"][0],
+        serde_json::json!({"name": "news.example.com", "documents": 3})
+    );
+    assert!(s["index_bytes"].as_u64().unwrap() > 0);
+    let out = env.run(&["stats"]);
+    let text = stdout(&out);
+    assert!(text.contains("documents:  5"), "{text}");
+    assert!(text.contains("documents per year:"), "{text}");
+    assert!(
+        text.contains("  2017  2  ########################################"),
+        "{text}"
+    );
+    // Years without documents show as gaps.
+    assert!(text.contains("  2000  0  \n"), "{text}");
+}
+
+#[test]
+fn batch_runs_many_queries_in_one_process() {
+    let env = env();
+    let queries = "a\tbahia\nwiki*\n\nz\tzyzzyva\nb\t(cocoa\n";
+    env.write("queries.tsv", queries);
+    let out = env.run(&[
+        "search",
+        "--batch",
+        "queries.tsv",
+        "--fields",
+        "query_id,rank,id",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let tags: Vec<(String, u64, String)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["query_id"].as_str().unwrap().to_string(),
+                l["rank"].as_u64().unwrap(),
+                l["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(tags[0], ("a".into(), 1, "n2".into()));
+    // A line without an id is numbered by its line.
+    assert!(tags.iter().any(|t| t.0 == "2" && t.1 == 2));
+    // The broken query ran with a warning.
+    assert!(tags.iter().any(|t| t.0 == "b"));
+    assert!(stderr(&out).contains("query b: ignored '('"));
+    // Counts per query, and errors as JSON lines.
+    let out = env
+        .trove()
+        .args(["search", "--batch", "-", "--count", "--strict"])
+        .write_stdin("bahia\nx\t(cocoa\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0], serde_json::json!({"query_id": "1", "total": 1}));
+    assert_eq!(lines[1]["query_id"], "x");
+    assert!(lines[1]["error"].as_str().unwrap().contains("never closed"));
+}
+
+#[test]
+fn completions_and_man_page() {
+    let env = TestEnv::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = env.run(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(stdout(&out).contains("since"), "{shell}");
+    }
+    let out = env.run(&["man"]);
+    assert!(stdout(&out).starts_with(".ie") || stdout(&out).contains(".TH trove 1"));
+}
+
+#[test]
+fn terminal_output_escapes_what_documents_hold() {
+    let env = TestEnv::new();
+    env.copy_fixture("search/evil.jsonl", "evil/evil.jsonl");
+    env.index(&["evil"]);
+    for args in [
+        vec!["search", "--color", "never", "zebra"],
+        vec!["search", "--color", "always", "zebra"],
+        vec!["search", "-l", "zebra"],
+        vec!["get", "--color", "never", "e1"],
+        vec!["delete", "--dry-run", "--id", "e1"],
+    ] {
+        let out = env.run(&args);
+        let text = stdout(&out);
+        // Only trove's own colour codes may appear: ESC followed by "[" and trove's SGR.
+        let foreign = text.match_indices('\x1b').any(|(i, _)| {
+            !["\x1b[0m", "\x1b[1m", "\x1b[1;31m", "\x1b[36m"]
+                .iter()
+                .any(|c| text[i..].starts_with(c))
+        });
+        assert!(!foreign, "{args:?}: {text:?}");
+        assert!(
+            !text.contains('\x07') && !text.contains('\u{202e}'),
+            "{args:?}: {text:?}"
+        );
+    }
+    let out = env.run(&["search", "--color", "never", "zebra"]);
+    assert!(stdout(&out).contains("\\u{1b}[2J"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Mallory \\u{1b}[31mRed"),
+        "{}",
+        stdout(&out)
+    );
+}
