@@ -50,6 +50,8 @@ enum Command {
     Get(GetArgs),
     /// What the index holds: documents, dates, size, top publishers and sites
     Stats(StatsArgs),
+    /// Measure ranking quality on a judged collection (BEIR folder or TREC qrels)
+    Eval(EvalArgs),
     /// Print shell completions for bash, zsh, fish, elvish or powershell
     Completions {
         #[arg(value_enum)]
@@ -72,6 +74,45 @@ pub struct GetArgs {
     /// When to colour the output
     #[arg(long = "color", value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// A BEIR folder: corpus.jsonl, queries.jsonl, qrels/<split>.tsv
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Which judgements: qrels/<SPLIT>.tsv
+    #[arg(long = "split", default_value = "test", value_name = "SPLIT")]
+    pub split: String,
+
+    /// A qrels file instead (BEIR TSV, or TREC: qid 0 docid rel)
+    #[arg(long = "qrels", value_name = "FILE")]
+    pub qrels: Option<PathBuf>,
+
+    /// Hits retrieved per query (MAP is over these)
+    #[arg(long = "depth", default_value_t = 1000, value_name = "N")]
+    pub depth: usize,
+
+    /// Build the index here instead of in a temporary folder (kept afterwards)
+    #[arg(long = "keep-index", value_name = "DIR")]
+    pub keep_index: Option<PathBuf>,
+
+    /// Also write a TREC run file (qid Q0 docid rank score trove) for trec_eval
+    #[arg(long = "run", value_name = "FILE")]
+    pub run: Option<PathBuf>,
+
+    /// Every query's own metrics too
+    #[arg(long = "per-query")]
+    pub per_query: bool,
+
+    /// Every word must match (as search --and)
+    #[arg(long = "and")]
+    pub and: bool,
+
+    /// Print the report as JSON
+    #[arg(long = "json")]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -375,6 +416,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Delete(args) => commands::delete(cli.index, args),
         Command::Get(args) => commands::get(cli.index, args),
         Command::Stats(args) => commands::stats(cli.index, args),
+        Command::Eval(args) => commands::eval(args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "trove", &mut io::stdout());
             Ok(ExitCode::SUCCESS)

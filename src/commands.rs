@@ -18,7 +18,9 @@ use trove::output::{self, Style};
 use trove::search::{SearchResults, Session};
 use trove::TroveIndex;
 
-use crate::cli::{DeleteArgs, GetArgs, IndexArgs, Output, ParseArgs, SearchArgs, StatsArgs};
+use crate::cli::{
+    DeleteArgs, EvalArgs, GetArgs, IndexArgs, Output, ParseArgs, SearchArgs, StatsArgs,
+};
 use crate::reporter::IndexReporter;
 
 pub fn index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
@@ -372,6 +374,50 @@ pub fn stats(index_dir: PathBuf, args: StatsArgs) -> anyhow::Result<ExitCode> {
             .and_then(|()| writeln!(out))
     } else {
         output::print_stats_human(&mut out, &stats, &index_dir)
+    };
+    ignore_closed_pipe(printed.and_then(|()| out.flush()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let mut opts = trove::eval::EvalOptions::new(args.dir.clone());
+    opts.split = args.split.clone();
+    opts.qrels = args.qrels.clone();
+    opts.depth = args.depth.max(100);
+    opts.index_dir = args.keep_index.clone();
+    opts.search.options.conjunction = args.and;
+    let want_runs = args.per_query || args.run.is_some();
+    let mut report = trove::eval::evaluate(&opts, want_runs)
+        .with_context(|| format!("evaluating on {}", args.dir.display()))?;
+    if let Some(path) = &args.run {
+        let mut run = BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+        );
+        for q in &report.per_query {
+            for (rank, id) in q.ranked.iter().enumerate() {
+                // Scores only need to keep the order for trec_eval.
+                writeln!(
+                    run,
+                    "{} Q0 {id} {} {} trove",
+                    q.query_id,
+                    rank + 1,
+                    1000.0 - rank as f64
+                )?;
+            }
+        }
+        run.flush()?;
+    }
+    if !args.per_query {
+        report.per_query.clear();
+    }
+    let mut out = BufWriter::new(io::stdout().lock());
+    let printed = if args.json {
+        serde_json::to_writer(&mut out, &report)
+            .map_err(io::Error::other)
+            .and_then(|()| writeln!(out))
+    } else {
+        output::print_eval_human(&mut out, &report)
     };
     ignore_closed_pipe(printed.and_then(|()| out.flush()))?;
     Ok(ExitCode::SUCCESS)

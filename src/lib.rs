@@ -3,11 +3,13 @@
 //! Indexing: path -> [`ingest`] -> [`Article`] -> `schema` -> [`index`].
 //! Searching: query text -> `query` -> [`search`] (`Vec<Hit>`) -> [`output`].
 
+pub mod analysis;
 pub mod article;
 pub mod batch;
 pub mod date;
 pub mod deletion;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod ingest;
 pub mod output;

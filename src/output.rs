@@ -11,6 +11,7 @@ use std::path::Path;
 use crate::article::Article;
 use crate::batch::IndexSummary;
 use crate::date::format_date;
+use crate::eval::EvalReport;
 use crate::search::{Hit, SearchResults};
 use crate::stats::Stats;
 
@@ -327,6 +328,49 @@ pub fn print_stats_human<W: Write>(out: &mut W, s: &Stats, index_dir: &Path) -> 
             let bar = ((n as f64 / most as f64) * 40.0).round() as usize;
             let bar = if n > 0 { bar.max(1) } else { 0 };
             writeln!(out, "  {year}  {n:>width$}  {}", "#".repeat(bar))?;
+        }
+    }
+    Ok(())
+}
+
+/// `trove eval` for a person: the means, then each query if asked.
+pub fn print_eval_human<W: Write>(out: &mut W, r: &EvalReport) -> io::Result<()> {
+    writeln!(
+        out,
+        "dataset:     {} ({})",
+        escape(&r.dataset),
+        escape(&r.split)
+    )?;
+    writeln!(
+        out,
+        "documents:   {} (indexed in {:.2} s)",
+        r.documents,
+        r.index_time.as_secs_f64()
+    )?;
+    writeln!(
+        out,
+        "queries:     {} (searched in {:.2} s; {} repaired)",
+        r.queries,
+        r.search_time.as_secs_f64(),
+        r.warnings
+    )?;
+    writeln!(out, "nDCG@10     {:.4}", r.mean.ndcg_10)?;
+    writeln!(out, "Recall@100  {:.4}", r.mean.recall_100)?;
+    writeln!(out, "MAP         {:.4}", r.mean.map)?;
+    writeln!(out, "MRR@10      {:.4}", r.mean.mrr_10)?;
+    if !r.per_query.is_empty() {
+        writeln!(out, "\nquery\tnDCG@10\tRecall@100\tAP\tRR@10\trelevant")?;
+        for q in &r.per_query {
+            writeln!(
+                out,
+                "{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{}",
+                escape(&q.query_id),
+                q.metrics.ndcg_10,
+                q.metrics.recall_100,
+                q.metrics.map,
+                q.metrics.mrr_10,
+                q.relevant
+            )?;
         }
     }
     Ok(())

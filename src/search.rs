@@ -1,5 +1,6 @@
 //! Running a query: options in, owned `Hit`s out (with snippets), for printers.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -98,6 +99,13 @@ pub struct Hit {
 pub struct SearchResults {
     pub hits: Vec<Hit>,
     pub total: usize,
+    pub warnings: Vec<String>,
+}
+
+/// Ids and scores of the best hits, best first, and what was ignored in the query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedIds {
+    pub ids: Vec<(String, f32)>,
     pub warnings: Vec<String>,
 }
 
@@ -227,6 +235,72 @@ impl<'a> Session<'a> {
         Ok(SearchResults {
             hits,
             total,
+            warnings: built.warnings,
+        })
+    }
+
+    /// The ids of the best `opts.limit` hits, best first, read from the id fast column
+    /// without loading stored documents (for evaluations and lookups at depth).
+    pub fn ranked_ids(&self, opts: &SearchOptions) -> Result<RankedIds> {
+        let trove = self.trove;
+        let searcher = &self.searcher;
+        let err = |e| trove.index_err(e);
+        let built = query::build(trove, searcher, &opts.query, &opts.options)?;
+        let docs = usize::try_from(searcher.num_docs())
+            .unwrap_or(usize::MAX)
+            .max(1);
+        let top = searcher
+            .search(
+                &built.query,
+                &TopDocs::with_limit(opts.limit.min(docs))
+                    .and_offset(opts.offset.min(docs))
+                    .order_by_score(),
+            )
+            .map_err(err)?;
+        // Per segment: the hits' term ordinals in the id column, resolved in one sorted
+        // pass over the dictionary (one block decompressed per block touched, not per hit).
+        let mut by_segment: HashMap<u32, Vec<(u64, usize)>> = HashMap::new();
+        let mut out: Vec<(String, f32)> = top.iter().map(|(s, _)| (String::new(), *s)).collect();
+        let mut columns = HashMap::new();
+        for (i, (_, address)) in top.iter().enumerate() {
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(
+                    searcher
+                        .segment_reader(address.segment_ord)
+                        .fast_fields()
+                        .str("id")
+                        .map_err(err)?,
+                ),
+            };
+            if let Some(ord) = column
+                .as_ref()
+                .and_then(|c| c.term_ords(address.doc_id).next())
+            {
+                by_segment
+                    .entry(address.segment_ord)
+                    .or_default()
+                    .push((ord, i));
+            }
+        }
+        for (segment, mut ords) in by_segment {
+            let Some(Some(column)) = columns.get(&segment) else {
+                continue;
+            };
+            ords.sort_unstable();
+            let sorted: Vec<u64> = ords.iter().map(|(o, _)| *o).collect();
+            let mut positions = ords.iter().map(|(_, i)| *i);
+            column
+                .dictionary()
+                .sorted_ords_to_term_cb(&sorted, |bytes| {
+                    if let Some(i) = positions.next() {
+                        out[i].0 = String::from_utf8_lossy(bytes).into_owned();
+                    }
+                })
+                .map_err(|e| err(e.into()))?;
+        }
+        Ok(RankedIds {
+            ids: out,
             warnings: built.warnings,
         })
     }

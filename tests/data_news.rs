@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use trove::ingest::{self, FileOutcome, Item};
-use trove::{index_paths, Article, Format, IndexOptions, TroveIndex};
+use trove::{index_paths, Article, Format, IndexOptions, SearchOptions, Session, TroveIndex};
 
 fn news_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/news");
@@ -172,4 +172,77 @@ fn all_news_indexes_into_one_index_twice_without_copies() {
     assert_eq!(again.total_documents, 42649);
     let trove = TroveIndex::open(&idx).unwrap();
     assert_eq!(trove.num_docs().unwrap(), 42649);
+}
+
+#[test]
+fn news_ranking_keeps_titles_and_the_seed_first() {
+    let Some(news) = news_dir() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let idx = tmp.path().join("idx");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let opts = IndexOptions::new(
+        idx.clone(),
+        vec![
+            news.join("bbc"),
+            news.join("20news"),
+            news.join("reuters21578.jsonl"),
+            corpus,
+        ],
+    );
+    index_paths(&opts, &mut |_| {}).unwrap();
+    let trove = TroveIndex::open(&idx).unwrap();
+    let session = Session::new(&trove).unwrap();
+    let top = |query: &str| -> Vec<String> {
+        let mut o = SearchOptions::new(query);
+        o.limit = 1;
+        o.snippets = false;
+        session
+            .search(&o)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.title)
+            .collect()
+    };
+    // The seed is first for its own keywords among 42,650 news documents.
+    for query in [
+        "wikileaks",
+        "cambridge analytica",
+        "alexander nix",
+        "clinton emails wikileaks",
+        "assange",
+    ] {
+        assert_eq!(
+            top(query),
+            ["Data firm CEO: Reached out to WikiLeaks about Clinton emails"],
+            "{query}"
+        );
+    }
+    // Titles count: a BBC article's title as the query finds that article first.
+    let mut files: Vec<PathBuf> = ingest::walk(&[news.join("bbc")])
+        .map(|p| p.unwrap())
+        .collect();
+    files.sort();
+    let (mut found, mut asked) = (0, 0);
+    for file in files.iter().step_by(10) {
+        let bytes = std::fs::read(file).unwrap();
+        let text = trove::ingest::decode::decode(&bytes, None).unwrap();
+        let title = text
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap()
+            .trim()
+            .to_string();
+        let mut o = SearchOptions::new(title);
+        o.limit = 1;
+        o.snippets = false;
+        let hits = session.search(&o).unwrap().hits;
+        asked += 1;
+        let canonical = std::fs::canonicalize(file).unwrap();
+        if hits.first().and_then(|h| h.path.clone()).as_deref() == canonical.to_str() {
+            found += 1;
+        }
+    }
+    println!("BBC titles as queries: own article first for {found} of {asked}");
+    assert!(found * 100 >= asked * 90, "{found} of {asked}");
 }
