@@ -5,8 +5,11 @@
 //! Safety: the per-file state (`state.rs`) is saved under the opstamp of each commit
 //! just before the commit. A state that matches the index is trusted for skipping
 //! unchanged files; one that does not (a crash between the two) makes the next run read
-//! every file again, which converges because every write is an upsert by id. Files
-//! being read at a commit are saved as partial, so a crash never orphans documents.
+//! every file again, which converges because every write is an upsert by id (a plain
+//! add only for ids new to an index that started the run empty). The entries of such a
+//! state are marked unverified as it is loaded, so that saving it under this run's next
+//! commit cannot vouch for files that commit never held. Files being read at a commit
+//! are saved as partial, so a crash never orphans documents.
 //! A stop request (Ctrl-C) commits what is done and returns.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -197,12 +200,16 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
         opts.stop.as_deref(),
         &mut || on_event(Event::WaitingForLock { lock: &lock }),
     )?;
-    let state = State::load(&opts.index_dir);
+    let mut state = State::load(&opts.index_dir);
     let trusted = !opts.force && state.opstamp == Some(trove.opstamp()?);
+    if !trusted {
+        state.distrust();
+    }
     let mut run = Run {
         trove: &trove,
         writer,
         owners: owners_from(&state),
+        started_empty: trove.num_docs()? == 0,
         state,
         in_progress: HashMap::new(),
         summary: IndexSummary::default(),
@@ -280,6 +287,8 @@ struct Run<'a, 'e> {
     summary: IndexSummary,
     on_event: &'a mut (dyn FnMut(Event) + 'e),
     docs_since_commit: usize,
+    /// The index held no documents when the run began.
+    started_empty: bool,
     /// Something changed since the last commit (documents or the state).
     dirty: bool,
     last_commit: Instant,
@@ -576,9 +585,15 @@ impl Run<'_, '_> {
                 }
             }
         }
-        self.owners.insert(article.id.clone(), candidate);
+        // An id new to an index that started empty has no older copy to delete;
+        // skipping the delete spares the commit a lookup per document.
+        let seen = self.owners.insert(article.id.clone(), candidate).is_some();
         self.dirty = true;
-        self.trove.upsert(&self.writer, article)?;
+        if seen || !self.started_empty {
+            self.trove.upsert(&self.writer, article)?;
+        } else {
+            self.trove.add(&self.writer, article)?;
+        }
         self.summary.documents += 1;
         self.docs_since_commit += 1;
         Ok(())

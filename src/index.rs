@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use tantivy::directory::error::LockError;
 use tantivy::directory::MmapDirectory;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term};
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 use crate::article::Article;
 use crate::error::{Error, Result};
@@ -27,9 +28,26 @@ const ALLOWED_BEFORE_INDEX: [&str; 8] = [
     ".managed.json",
     ".tantivy-meta.lock",
     ".tantivy-writer.lock",
-    "trove-files.json",
-    "trove-files.json.tmp",
+    "trove-files.json.zst",
+    "trove-files.json.zst.tmp",
 ];
+
+/// How new indexes store documents: zstd at level 3 in 16 KiB blocks. Measured on the
+/// news sets: the document store is the largest part of the index, and zstd makes it
+/// about a third smaller than tantivy's default lz4 for a fraction of a millisecond
+/// more per search (README, Performance).
+fn index_settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(DOCSTORE_ZSTD_LEVEL),
+        }),
+        docstore_blocksize: DOCSTORE_BLOCK_BYTES,
+        ..IndexSettings::default()
+    }
+}
+
+const DOCSTORE_ZSTD_LEVEL: i32 = 3;
+const DOCSTORE_BLOCK_BYTES: usize = 16 * 1024;
 
 /// An open trove index.
 pub struct TroveIndex {
@@ -80,7 +98,7 @@ impl TroveIndex {
             source,
         };
         let directory = MmapDirectory::open(dir).map_err(|e| index_err(e.into()))?;
-        let index = Index::create(directory, schema, Default::default()).map_err(index_err)?;
+        let index = Index::create(directory, schema, index_settings()).map_err(index_err)?;
         Self::check(index, dir)
     }
 
@@ -192,6 +210,11 @@ impl TroveIndex {
     /// Adds `article`, replacing any document with the same id.
     pub(crate) fn upsert(&self, writer: &IndexWriter, article: &Article) -> Result<()> {
         writer.delete_term(Term::from_field_text(self.fields.id, &article.id));
+        self.add(writer, article)
+    }
+
+    /// Adds a document whose id the index does not hold.
+    pub(crate) fn add(&self, writer: &IndexWriter, article: &Article) -> Result<()> {
         writer
             .add_document(schema::to_document(&self.fields, article))
             .map_err(|e| self.index_err(e))?;

@@ -16,6 +16,7 @@ pub mod output;
 pub mod query;
 mod schema;
 pub mod search;
+mod snippet;
 mod state;
 pub mod stats;
 

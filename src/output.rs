@@ -287,6 +287,16 @@ pub fn print_stats_human<W: Write>(out: &mut W, s: &Stats, index_dir: &Path) -> 
         s.segments,
         if s.segments == 1 { "" } else { "s" }
     )?;
+    let sp = &s.space;
+    writeln!(
+        out,
+        "space:      documents {}, postings {}, positions {}, terms {}, columns and norms {}",
+        human_bytes(sp.store),
+        human_bytes(sp.postings),
+        human_bytes(sp.positions),
+        human_bytes(sp.terms),
+        human_bytes(sp.fast + sp.fieldnorms)
+    )?;
     match (&s.earliest, &s.latest) {
         (Some(a), Some(b)) => writeln!(out, "dates:      {a} to {b} ({} undated)", s.undated)?,
         _ => writeln!(out, "dates:      none ({} undated)", s.undated)?,

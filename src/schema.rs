@@ -7,11 +7,10 @@ use tantivy::schema::{
     TextOptions, Value, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 
-use crate::analysis::WordTokenizer;
+use crate::analysis::{CachedStemmer, WordTokenizer};
 use tantivy::{DateTime, Index, TantivyDocument};
 
 use crate::article::{Article, Format};
@@ -127,7 +126,7 @@ fn english() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(CachedStemmer)
         .build()
 }
 

@@ -6,14 +6,14 @@ use std::ops::Range;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
-use tantivy::snippet::SnippetGenerator;
-use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument};
+use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::date::format_date;
 use crate::error::Result;
 use crate::index::TroveIndex;
 use crate::query::{self, QueryOptions};
 use crate::schema;
+use crate::snippet::Highlighter;
 
 /// Longest snippet fragment, in characters.
 pub const SNIPPET_CHARS: usize = 220;
@@ -173,11 +173,9 @@ impl<'a> Session<'a> {
         };
 
         let f = &trove.fields;
-        let generators = if opts.snippets {
-            let mut body = SnippetGenerator::create(searcher, &*query, f.body).map_err(err)?;
-            body.set_max_num_chars(SNIPPET_CHARS);
-            let mut title = SnippetGenerator::create(searcher, &*query, f.title).map_err(err)?;
-            title.set_max_num_chars(usize::MAX / 2);
+        let mut highlighters = if opts.snippets {
+            let body = highlighter(searcher, &*query, f.body).map_err(err)?;
+            let title = highlighter(searcher, &*query, f.title).map_err(err)?;
             Some((body, title))
         } else {
             None
@@ -195,13 +193,12 @@ impl<'a> Session<'a> {
             let score = score
                 .or_else(|| explanation.as_ref().map(|e| e.value()))
                 .unwrap_or(0.0);
-            let (snippet, highlights, title_highlights) = match &generators {
+            let (snippet, highlights, title_highlights) = match &mut highlighters {
                 Some((body, title)) => {
                     let (snippet, marks) = make_snippet(body, &article.body);
                     let title_marks = title
-                        .snippet(&article.title)
-                        .highlighted()
-                        .iter()
+                        .marks(&article.title)
+                        .into_iter()
                         .map(|r| [r.start, r.end])
                         .collect();
                     (snippet, marks, title_marks)
@@ -312,6 +309,34 @@ impl<'a> Session<'a> {
     }
 }
 
+/// A highlighter for `field`: the query's terms in that field, rarer terms scoring
+/// higher (as tantivy's `SnippetGenerator::create` scores them), and the field's analyzer.
+fn highlighter(
+    searcher: &Searcher,
+    query: &dyn Query,
+    field: tantivy::schema::Field,
+) -> tantivy::Result<Highlighter> {
+    let mut terms: std::collections::BTreeSet<Term> = std::collections::BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term.clone());
+        }
+    });
+    let mut scored: std::collections::BTreeMap<String, f32> = std::collections::BTreeMap::new();
+    for term in &terms {
+        let value = term.value();
+        let Some(text) = value.as_str() else {
+            continue;
+        };
+        let doc_freq = searcher.doc_freq(term)?;
+        if doc_freq > 0 {
+            scored.insert(text.to_string(), 1.0 / (1.0 + doc_freq as f32));
+        }
+    }
+    let analyzer = searcher.index().tokenizer_for_field(field)?;
+    Ok(Highlighter::new(scored, analyzer))
+}
+
 /// tantivy's explanations name fields by number (`Term(field=1, ...)`): name them.
 fn name_fields(value: serde_json::Value, schema: &tantivy::schema::Schema) -> serde_json::Value {
     use serde_json::Value;
@@ -355,65 +380,40 @@ fn name_fields(value: serde_json::Value, schema: &tantivy::schema::Schema) -> se
 /// The best passages of `body` with their highlights, whitespace collapsed: one for a
 /// short body, up to three (in body order) for a long one; the start of the body when
 /// nothing in it matched (a title-only match).
-fn make_snippet(generator: &SnippetGenerator, body: &str) -> (String, Vec<[usize; 2]>) {
-    let best = fragment(generator, body, 0..body.len());
-    let Some((range, marks)) = best else {
-        let mut out = String::new();
-        let mut out_marks = Vec::new();
+fn make_snippet(highlighter: &mut Highlighter, body: &str) -> (String, Vec<[usize; 2]>) {
+    let count = if body.chars().count() > LONG_BODY_CHARS {
+        3
+    } else {
+        1
+    };
+    let passages = highlighter.passages(body, SNIPPET_CHARS, count);
+    let mut out = String::new();
+    let mut out_marks = Vec::new();
+    if passages.is_empty() {
         let end = lead_end(body, SNIPPET_CHARS);
         collapse_into(body, 0..end, &[], &mut out, &mut out_marks);
         if end < body.trim_end().len() {
             out.push('…');
         }
         return (out, out_marks);
-    };
-    let mut parts = vec![(range.clone(), marks)];
-    if body.chars().count() > LONG_BODY_CHARS {
-        if let Some(before) = fragment(generator, body, 0..range.start) {
-            parts.insert(0, before);
-        }
-        if let Some(after) = fragment(generator, body, range.end..body.len()) {
-            parts.push(after);
-        }
     }
-    let mut out = String::new();
-    let mut out_marks = Vec::new();
     let mut last_end = 0;
-    for (i, (r, m)) in parts.iter().enumerate() {
-        if i > 0 {
+    for (i, p) in passages.iter().enumerate() {
+        if i > 0 && body[last_end..p.range.start].trim().is_empty() {
+            // Neighbouring passages read on: no ellipsis between them.
+            out.push(' ');
+        } else if i > 0 {
             out.push_str(" … ");
-        } else if r.start > 0 {
+        } else if p.range.start > 0 {
             out.push('…');
         }
-        collapse_into(body, r.clone(), m, &mut out, &mut out_marks);
-        last_end = r.end;
+        collapse_into(body, p.range.clone(), &p.marks, &mut out, &mut out_marks);
+        last_end = p.range.end;
     }
     if last_end < body.trim_end().len() {
         out.push('…');
     }
     (out, out_marks)
-}
-
-/// The best fragment within `body[within]` that has a match: its range in `body` and
-/// the ranges of its matches (offsets into `body`).
-fn fragment(
-    generator: &SnippetGenerator,
-    body: &str,
-    within: Range<usize>,
-) -> Option<(Range<usize>, Vec<Range<usize>>)> {
-    let text = body.get(within.clone())?;
-    let snippet = generator.snippet(text);
-    if snippet.is_empty() || snippet.highlighted().is_empty() {
-        return None;
-    }
-    let r = snippet.fragment_range();
-    let base = within.start + r.start;
-    let marks = snippet
-        .highlighted()
-        .iter()
-        .map(|h| h.start + base..h.end + base)
-        .collect();
-    Some((base..within.start + r.end, marks))
 }
 
 /// Byte offset where the first `max_chars` characters of `text` end, cut at a word.

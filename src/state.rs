@@ -1,8 +1,9 @@
 //! What trove knows about the files it indexed: size, modification time, content hash
 //! and the ids of the documents each file gave. Kept beside the index in
-//! `trove-files.json`, written atomically after every commit, tagged with the commit's
-//! opstamp so a state that does not match the index (a crash between the two) is
-//! recognised and not trusted for skipping files.
+//! `trove-files.json.zst` (JSON, zstd-compressed: a tenth of the size for archives of
+//! many files), written atomically with every commit, tagged with the commit's opstamp
+//! so a state that does not match the index (a crash between the two) is recognised and
+//! not trusted for skipping files.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -12,8 +13,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-const FILE_NAME: &str = "trove-files.json";
+const FILE_NAME: &str = "trove-files.json.zst";
 const VERSION: u32 = 1;
+
+/// The modification time of a file entry that a run has not verified (no file has it).
+const UNVERIFIED: i128 = i128::MIN;
 
 /// One indexed file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +41,17 @@ pub(crate) struct State {
 }
 
 impl State {
+    /// Marks every file as unverified: its entry still names the ids it gave (so stale
+    /// documents can be found) but no longer lets a later run skip the file. Called when
+    /// the state does not match the index, so that saving it under a new commit cannot
+    /// vouch for files whose documents that commit never held.
+    pub fn distrust(&mut self) {
+        for file in self.files.values_mut() {
+            file.mtime_ns = UNVERIFIED;
+            file.hash = None;
+        }
+    }
+
     fn path(index_dir: &Path) -> PathBuf {
         index_dir.join(FILE_NAME)
     }
@@ -46,6 +61,7 @@ impl State {
     pub fn load(index_dir: &Path) -> State {
         std::fs::read(Self::path(index_dir))
             .ok()
+            .and_then(|bytes| zstd::decode_all(&bytes[..]).ok())
             .and_then(|bytes| serde_json::from_slice::<State>(&bytes).ok())
             .filter(|s| s.version == VERSION)
             .unwrap_or_default()
@@ -63,7 +79,8 @@ impl State {
             source,
         };
         let mut file = std::fs::File::create(&tmp).map_err(io_err)?;
-        let bytes = serde_json::to_vec(self).map_err(|e| io_err(std::io::Error::other(e)))?;
+        let json = serde_json::to_vec(self).map_err(|e| io_err(std::io::Error::other(e)))?;
+        let bytes = zstd::encode_all(&json[..], 3).map_err(io_err)?;
         file.write_all(&bytes).map_err(io_err)?;
         file.sync_all().map_err(io_err)?;
         std::fs::rename(&tmp, &path).map_err(io_err)?;
@@ -93,7 +110,15 @@ mod tests {
         let loaded = State::load(dir.path());
         assert_eq!(loaded.opstamp, Some(7));
         assert_eq!(loaded.files, state.files);
-        std::fs::write(dir.path().join(FILE_NAME), b"{not json").unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), b"{not zstd").unwrap();
         assert_eq!(State::load(dir.path()), State::default());
+
+        // A distrusted state keeps the ids but can no longer vouch for the file, even
+        // after it is saved under a later commit and loaded again.
+        state.distrust();
+        state.save(dir.path(), 9).unwrap();
+        let file = &State::load(dir.path()).files["/a.txt"];
+        assert_eq!(file.ids, ["x"]);
+        assert_eq!((file.mtime_ns, file.hash), (UNVERIFIED, None));
     }
 }

@@ -38,6 +38,22 @@ pub struct Stats {
     pub top_publishers: Vec<Count>,
     /// Hosts of the sources' URLs (`phys.org`).
     pub top_sites: Vec<Count>,
+    /// Where the index's bytes go.
+    pub space: Space,
+}
+
+/// Bytes of the index by part, and the inverted-index parts by field.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Space {
+    /// Stored documents (compressed).
+    pub store: u64,
+    pub postings: u64,
+    pub positions: u64,
+    pub terms: u64,
+    pub fast: u64,
+    pub fieldnorms: u64,
+    /// Postings, positions, terms, fast columns and norms of each field.
+    pub by_field: BTreeMap<String, u64>,
 }
 
 pub fn stats(trove: &TroveIndex) -> Result<Stats> {
@@ -128,7 +144,28 @@ pub fn stats(trove: &TroveIndex) -> Result<Stats> {
                 .sum()
         })
         .unwrap_or(0);
+    let mut space = Space::default();
+    let usage = searcher.space_usage().map_err(|e| err(e.into()))?;
+    for segment in usage.segments() {
+        space.store += segment.store().total().get_bytes();
+        for (part, total) in [
+            (segment.postings(), &mut space.postings),
+            (segment.positions(), &mut space.positions),
+            (segment.termdict(), &mut space.terms),
+            (segment.fast_fields(), &mut space.fast),
+            (segment.fieldnorms(), &mut space.fieldnorms),
+        ] {
+            *total += part.total().get_bytes();
+            for field in part.fields() {
+                *space
+                    .by_field
+                    .entry(field.field_name().to_string())
+                    .or_default() += field.total().get_bytes();
+            }
+        }
+    }
     Ok(Stats {
+        space,
         documents: searcher.num_docs(),
         segments: searcher.segment_readers().len(),
         index_bytes,

@@ -54,7 +54,11 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<Format, SkipReason> {
         return Err(SkipReason::Binary);
     }
     if let Some(format) = by_content(head) {
-        return Ok(format);
+        // A .txt file is JSON only in name; one that starts with "[Update]" is text.
+        let text_ext = matches!(ext.as_str(), "txt" | "text");
+        if !(text_ext && matches!(format, Format::Json | Format::JsonLines)) {
+            return Ok(format);
+        }
     }
     match ext.as_str() {
         "" | "txt" | "text" => Ok(Format::Text),
@@ -96,10 +100,19 @@ pub fn by_content(head: &[u8]) -> Option<Format> {
     {
         return Some(Format::Markdown);
     }
-    if trimmed.starts_with(b"[") {
+    // JSON: an array of objects, or an object whose first key is quoted.
+    let after = |b: &[u8]| {
+        let rest = &b[1..];
+        let at = rest
+            .iter()
+            .position(|c| !c.is_ascii_whitespace())
+            .unwrap_or(rest.len());
+        rest.get(at).copied()
+    };
+    if trimmed.starts_with(b"[") && matches!(after(trimmed), Some(b'{' | b']') | None) {
         return Some(Format::Json);
     }
-    if trimmed.starts_with(b"{") {
+    if trimmed.starts_with(b"{") && matches!(after(trimmed), Some(b'"' | b'}') | None) {
         // One object per line is JSON Lines; one object over many lines is JSON.
         let first_line = trimmed.split(|&b| b == b'\n').next().unwrap_or(trimmed);
         let complete = serde_json::from_slice::<serde_json::Value>(first_line).is_ok();
@@ -218,6 +231,14 @@ mod tests {
         );
         assert_eq!(sniff("dump", "{\n  \"a\": 1\n}\n"), Ok(Format::Json));
         assert_eq!(sniff("dump", "[{\"a\":1}]"), Ok(Format::Json));
+        // Brackets that start text are not JSON.
+        assert_eq!(
+            sniff("note.txt", "[Update] Title\n\nbody"),
+            Ok(Format::Text)
+        );
+        assert_eq!(sniff("note.txt", "{\"a\":1}\n"), Ok(Format::Text));
+        assert_eq!(sniff("note", "[Update] Title\n\nbody"), Ok(Format::Text));
+        assert_eq!(sniff("note", "{curly} text"), Ok(Format::Text));
         // Skipped
         assert_eq!(
             sniff("a.png", "x"),

@@ -1,0 +1,481 @@
+#!/usr/bin/env python3
+"""trove's benchmark harness: trove against tantivy-cli, Xapian (omindex + quest),
+Lucene 8 (demo IndexFiles / SearchFiles) and ripgrep, on the same documents in the
+same run.
+
+Run it through bench/run.sh, which installs the peers first. Everything it makes goes to
+bench/work/ (ignored by git); it writes bench/RESULTS.md, bench/results.json and
+bench/scaling.png.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+WORK = BENCH / "work"
+DATA = ROOT.parent / "shared" / "data"
+TROVE = ROOT / "target" / "release" / "trove"
+LUCENE_JARS = [
+    "/usr/share/java/lucene-core-8.7.0.jar",
+    "/usr/share/java/lucene-demo-8.7.0.jar",
+    "/usr/share/java/lucene-analyzers-common-8.7.0.jar",
+    "/usr/share/java/lucene-queryparser-8.7.0.jar",
+]
+THREADS = 2
+
+# A fixed set of real queries, by kind. The words occur in the news sets and SciFact.
+QUERIES = {
+    "one term": ["oil", "government", "protein", "election", "football"],
+    "two terms": ["oil prices", "interest rates", "gene expression", "prime minister", "stock market"],
+    "phrase": ['"interest rates"', '"prime minister"', '"stem cells"', '"oil prices"', '"central bank"'],
+}
+DATED_QUERY = ("oil", "1987-03", "1987-04")  # trove only: --since/--until
+
+
+def log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def measured(cmd, stdin=None, cwd=None):
+    """Wall, CPU and peak RSS of one command, from GNU time."""
+    stats = WORK / "time.txt"
+    full = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", str(stats)] + cmd
+    with open(stdin, "rb") if stdin else open(os.devnull, "rb") as inp:
+        subprocess.run(full, check=True, stdin=inp, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, cwd=cwd)
+    wall, user, sys_, rss = stats.read_text().split()[-4:]
+    return {"wall": float(wall), "cpu": float(user) + float(sys_), "rss_mb": int(rss) / 1024}
+
+
+def dir_bytes(path):
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
+
+
+# ---------------------------------------------------------------- corpora
+
+def base_corpus():
+    """The news folders, plus Reuters and SciFact records as one text file each
+    (title line, blank line, body), so every tool reads the same files."""
+    base = WORK / "corpus-1x"
+    if (base / ".done").exists():
+        return base
+    if base.exists():
+        shutil.rmtree(base)
+    base.mkdir(parents=True)
+    news = DATA / "news"
+    shutil.copytree(news / "bbc", base / "bbc")
+    shutil.copytree(news / "20news", base / "20news")
+    for name, path, title_key, body_key, id_key in [
+        ("reuters", news / "reuters21578.jsonl", "title", "body", "id"),
+        ("scifact", DATA / "eval" / "scifact" / "corpus.jsonl", "title", "text", "_id"),
+    ]:
+        out = base / name
+        out.mkdir()
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f):
+                rec = json.loads(line)
+                if not (rec.get(title_key) or rec.get(body_key)):
+                    continue  # nothing to search (737 Reuters records)
+                sub = out / f"{n // 1000:03d}"
+                sub.mkdir(exist_ok=True)
+                text = f"{rec.get(title_key) or ''}\n\n{rec.get(body_key) or ''}\n"
+                (sub / f"{rec[id_key]}.txt").write_text(text, encoding="utf-8")
+    (base / ".done").write_text("")
+    return base
+
+
+def scaled_corpus(scale):
+    """`scale` copies of the base corpus side by side (distinct paths, so distinct
+    documents for every tool)."""
+    base = base_corpus()
+    if scale == 1:
+        return base
+    path = WORK / f"corpus-{scale}x"
+    if (path / ".done").exists():
+        return path
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir()
+    for k in range(scale):
+        shutil.copytree(base, path / f"copy{k + 1}", ignore=shutil.ignore_patterns(".done"))
+    (path / ".done").write_text("")
+    return path
+
+
+def corpus_jsonl(corpus):
+    """The same documents as JSON lines for tantivy-cli (title, body), made by
+    `trove parse` so both get the same text. Not counted against anyone."""
+    out = corpus.with_suffix(".jsonl")
+    if out.exists():
+        return out
+    tmp = out.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        proc = subprocess.Popen([str(TROVE), "parse", "--json", str(corpus)], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        for line in proc.stdout:
+            doc = json.loads(line)
+            f.write(json.dumps({"title": doc["title"], "body": doc["body"]}) + "\n")
+        proc.wait()
+    tmp.rename(out)
+    return out
+
+
+# ---------------------------------------------------------------- tools
+
+class Tool:
+    name = ""
+    supports = ("one term", "two terms", "phrase")
+
+    def available(self):
+        return True
+
+    def index(self, corpus, dest):
+        raise NotImplementedError
+
+    def search_cmd(self, dest, corpus, query):
+        raise NotImplementedError
+
+    def batch(self, dest, queries):
+        """Mean seconds per query inside one process, or None."""
+        return None
+
+
+class Trove(Tool):
+    name = "trove"
+    supports = ("one term", "two terms", "phrase", "dated")
+
+    def index(self, corpus, dest):
+        return measured([str(TROVE), "--index", str(dest), "index", "--quiet",
+                         "--threads", str(THREADS), str(corpus)])
+
+    def search_cmd(self, dest, corpus, query):
+        if isinstance(query, tuple):
+            word, since, until = query
+            return [str(TROVE), "--index", str(dest), "search", "--color", "never",
+                    "--since", since, "--until", until, word]
+        return [str(TROVE), "--index", str(dest), "search", "--color", "never", query]
+
+    def batch(self, dest, queries):
+        qfile = WORK / "queries.txt"
+        reps = 20
+        qfile.write_text("\n".join(q for q in queries for _ in range(reps)) + "\n")
+        start = time.perf_counter()
+        run([str(TROVE), "--index", str(dest), "search", "--batch", str(qfile), "--fields",
+             "query_id,rank,id,title,snippet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return (time.perf_counter() - start) / (len(queries) * reps)
+
+
+class TantivyCli(Tool):
+    name = "tantivy-cli"
+
+    def __init__(self):
+        self.bin = shutil.which("tantivy") or str(BENCH / ".peers" / "bin" / "tantivy")
+
+    def available(self):
+        return Path(self.bin).exists()
+
+    def index(self, corpus, dest):
+        jsonl = corpus_jsonl(corpus)
+        dest.mkdir(parents=True)
+        # Title and body: English stemming, positions, stored, as trove has them.
+        field = {"indexing": {"record": "position", "fieldnorms": True, "tokenizer": "en_stem"},
+                 "stored": True, "fast": False}
+        meta = {"index_settings": {"docstore_compression": "lz4", "docstore_blocksize": 16384},
+                "segments": [], "schema": [
+                    {"name": "title", "type": "text", "options": field},
+                    {"name": "body", "type": "text", "options": field}],
+                "opstamp": 0}
+        (dest / "meta.json").write_text(json.dumps(meta))
+        return measured([self.bin, "index", "-i", str(dest), "-t", str(THREADS)], stdin=jsonl)
+
+    def search_cmd(self, dest, corpus, query):
+        # tantivy-cli prints every match; keep its first 10 like the others.
+        return ["sh", "-c", f"{self.bin} search -i {dest} -q {shlex_quote(query)} | head -10"]
+
+
+class Xapian(Tool):
+    name = "xapian"
+
+    def available(self):
+        return bool(shutil.which("omindex") and shutil.which("quest"))
+
+    def index(self, corpus, dest):
+        # The 20news messages have bare numbers for names; by default omindex asks
+        # libmagic, finds message/rfc822 and runs a Perl filter process per message
+        # (1,410 s at 1x when tried). Read them as plain text, as the brief's 19 s
+        # figure did: less work for Xapian than trove's e-mail parsing.
+        return measured(["omindex", "--db", str(dest), "--url", "/",
+                         "-G", "[0-9]*:text/plain", str(corpus)])
+
+    def search_cmd(self, dest, corpus, query):
+        return ["quest", "-d", str(dest), "-m", "10", query]
+
+
+class Lucene(Tool):
+    name = "lucene8"
+
+    def available(self):
+        return bool(shutil.which("java")) and all(Path(j).exists() for j in LUCENE_JARS)
+
+    def cp(self):
+        return ":".join(LUCENE_JARS)
+
+    def index(self, corpus, dest):
+        return measured(["java", "-cp", self.cp(), "org.apache.lucene.demo.IndexFiles",
+                         "-index", str(dest), "-docs", str(corpus)])
+
+    def search_cmd(self, dest, corpus, query):
+        return ["java", "-cp", self.cp(), "org.apache.lucene.demo.SearchFiles", "-index",
+                str(dest), "-query", query]
+
+    def batch(self, dest, queries):
+        qfile = WORK / "lucene-queries.txt"
+        qfile.write_text("\n".join(queries) + "\n")
+        reps = 20
+        out = subprocess.run(["java", "-cp", self.cp(), "org.apache.lucene.demo.SearchFiles",
+                              "-index", str(dest), "-queries", str(qfile), "-repeat", str(reps)],
+                             check=True, capture_output=True, text=True).stdout
+        times = [int(l.split()[1].rstrip("ms")) for l in out.splitlines() if l.startswith("Time:")]
+        return sum(times) / 1000 / (len(times) * reps) if times else None
+
+
+class Ripgrep(Tool):
+    name = "ripgrep"
+
+    def available(self):
+        return bool(shutil.which("rg"))
+
+    def index(self, corpus, dest):
+        return None  # no index
+
+    def search_cmd(self, dest, corpus, query):
+        pattern = query.strip('"')
+        return ["rg", "-i", "-l", "-F", pattern, str(corpus)]
+
+
+def shlex_quote(s):
+    import shlex
+    return shlex.quote(s)
+
+
+# ---------------------------------------------------------------- measuring
+
+def latency(cmd, runs):
+    """p50 and p95 of the whole command, in seconds, from hyperfine."""
+    out = WORK / "hyperfine.json"
+    run(["hyperfine", "--warmup", "2", "--runs", str(runs), "--ignore-failure", "--style", "none",
+         "--export-json", str(out), "--", " ".join(shlex_quote(c) for c in cmd)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    times = sorted(json.loads(out.read_text())["results"][0]["times"])
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return statistics.median(times), p95
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = 0
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = int(line.split()[1]) // 1024 // 1024
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": mem, "kernel": platform.release(),
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def versions(tools):
+    v = {}
+    def first_line(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0]
+        except Exception:
+            return "?"
+    v["trove"] = first_line([str(TROVE), "--version"])
+    v["xapian"] = first_line(["omindex", "--version"]) if shutil.which("omindex") else "-"
+    v["ripgrep"] = first_line(["rg", "--version"]) if shutil.which("rg") else "-"
+    v["lucene"] = "8.7.0 (Debian liblucene8-java, demo IndexFiles/SearchFiles)"
+    t = TantivyCli()
+    v["tantivy-cli"] = first_line([t.bin, "--version"]) if t.available() else "-"
+    return v
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--scales", default="1,2,4,8", help="corpus copies to measure (default 1,2,4,8)")
+    ap.add_argument("--runs", type=int, default=20, help="hyperfine runs per query")
+    ap.add_argument("--tools", default="trove,tantivy-cli,xapian,lucene8,ripgrep")
+    args = ap.parse_args()
+    if not DATA.is_dir():
+        log("skipped: ../shared/data not found")
+        return 0
+    WORK.mkdir(parents=True, exist_ok=True)
+    scales = [int(s) for s in args.scales.split(",")]
+    all_tools = [Trove(), TantivyCli(), Xapian(), Lucene(), Ripgrep()]
+    wanted = set(args.tools.split(","))
+    tools = []
+    for t in all_tools:
+        if t.name not in wanted:
+            continue
+        if t.available():
+            tools.append(t)
+        else:
+            log(f"note: {t.name} is not installed; skipped")
+    results = {"machine": machine(), "versions": versions(tools), "threads": THREADS, "scales": {}}
+    for scale in scales:
+        corpus = scaled_corpus(scale)
+        files = sum(1 for f in corpus.rglob("*") if f.is_file() and f.name != ".done")
+        raw = dir_bytes(corpus)
+        log(f"== {scale}x: {files} files, {raw / 1e6:.1f} MB")
+        entry = {"files": files, "bytes": raw, "tools": {}}
+        for tool in tools:
+            dest = WORK / f"index-{tool.name}-{scale}x"
+            if dest.exists():
+                shutil.rmtree(dest)
+            r = {}
+            if tool.name == "tantivy-cli":
+                corpus_jsonl(corpus)  # converted before the clock starts
+            log(f"   {tool.name}: indexing")
+            m = tool.index(corpus, dest)
+            if m is not None:
+                r["index"] = m
+                r["index"]["docs_per_s"] = files / m["wall"] if m["wall"] else None
+                r["index"]["mb_per_s"] = raw / 1e6 / m["wall"] if m["wall"] else None
+                r["index_bytes"] = dir_bytes(dest)
+            r["queries"] = {}
+            for kind, queries in QUERIES.items():
+                if kind not in tool.supports:
+                    continue
+                p50s, p95s = [], []
+                for q in queries:
+                    p50, p95 = latency(tool.search_cmd(dest, corpus, q), args.runs)
+                    p50s.append(p50)
+                    p95s.append(p95)
+                r["queries"][kind] = {"p50": statistics.median(p50s), "p95": max(p95s)}
+            if "dated" in tool.supports:
+                p50, p95 = latency(tool.search_cmd(dest, corpus, DATED_QUERY), args.runs)
+                r["queries"]["dated"] = {"p50": p50, "p95": p95}
+            all_queries = [q for qs in QUERIES.values() for q in qs]
+            b = tool.batch(dest, all_queries)
+            if b is not None:
+                r["batch_per_query"] = b
+            entry["tools"][tool.name] = r
+            log(f"   {tool.name}: {json.dumps(r)}")
+        results["scales"][str(scale)] = entry
+        (BENCH / "results.json").write_text(json.dumps(results, indent=2))
+    write_report(results)
+    plot(results)
+    return 0
+
+
+# ---------------------------------------------------------------- report
+
+def fmt_ms(s):
+    return "-" if s is None else (f"{s * 1000:.1f} ms" if s < 10 else f"{s:.1f} s")
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "-"
+    return f"{a / b:.2f}"
+
+
+def write_report(res):
+    m = res["machine"]
+    lines = ["# trove benchmark results", "",
+             f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, "
+             f"Linux {m['kernel']}. Made by `bench/run.sh`; raw numbers in `results.json`.", "",
+             "Versions: " + "; ".join(f"{k}: {v}" for k, v in res["versions"].items()), "",
+             f"Indexing threads: {res['threads']} for trove and tantivy-cli (Xapian and the "
+             "Lucene demo index on one thread; ripgrep has no index).", ""]
+    for scale, e in res["scales"].items():
+        lines += [f"## {scale}x: {e['files']:,} files, {e['bytes'] / 1e6:.1f} MB", "",
+                  "| tool | index wall | CPU | peak RSS | docs/s | MB/s | index size | size / corpus |",
+                  "|---|---|---|---|---|---|---|---|"]
+        trove = e["tools"].get("trove", {})
+        for name, r in e["tools"].items():
+            ix = r.get("index")
+            if ix:
+                size = r.get("index_bytes", 0)
+                lines.append(f"| {name} | {ix['wall']:.2f} s | {ix['cpu']:.2f} s | {ix['rss_mb']:.0f} MB | "
+                             f"{ix['docs_per_s']:,.0f} | {ix['mb_per_s']:.1f} | {size / 1e6:.1f} MB | "
+                             f"{size / e['bytes']:.2f} |")
+            else:
+                lines.append(f"| {name} | (no index) | | | | | | |")
+        lines += ["", "Indexing time, trove / peer: " + ", ".join(
+            f"{n} {ratio(trove.get('index', {}).get('wall'), r['index']['wall'])}"
+            for n, r in e["tools"].items() if n != "trove" and r.get("index")), ""]
+        kinds = ["one term", "two terms", "phrase", "dated"]
+        lines += ["Query latency as a whole process (start, open, search, print 10 hits; p50 / p95 "
+                  f"over the queries of each kind, hyperfine):", "",
+                  "| tool | " + " | ".join(kinds) + " | in-process per query |",
+                  "|---|" + "---|" * (len(kinds) + 1)]
+        for name, r in e["tools"].items():
+            cells = []
+            for k in kinds:
+                q = r["queries"].get(k)
+                cells.append(f"{fmt_ms(q['p50'])} / {fmt_ms(q['p95'])}" if q else "n/a")
+            lines.append(f"| {name} | " + " | ".join(cells) + f" | {fmt_ms(r.get('batch_per_query'))} |")
+        t1 = trove.get("queries", {}).get("one term", {}).get("p50")
+        lines += ["", "One-term query p50, trove / peer: " + ", ".join(
+            f"{n} {ratio(t1, r['queries'].get('one term', {}).get('p50'))}"
+            for n, r in e["tools"].items() if n != "trove"), ""]
+    (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n")
+
+
+def plot(res):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        log("note: matplotlib not installed; no plot")
+        return
+    scales = sorted(res["scales"], key=int)
+    names = sorted({n for s in scales for n in res["scales"][s]["tools"]})
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for n in names:
+        xs, ix, q = [], [], []
+        for s in scales:
+            r = res["scales"][s]["tools"].get(n)
+            if not r:
+                continue
+            xs.append(res["scales"][s]["bytes"] / 1e6)
+            ix.append(r["index"]["wall"] if r.get("index") else None)
+            q.append(r["queries"].get("one term", {}).get("p50"))
+        if any(v is not None for v in ix):
+            a.plot([x for x, v in zip(xs, ix) if v is not None], [v for v in ix if v is not None], "o-", label=n)
+        if any(v is not None for v in q):
+            b.plot([x for x, v in zip(xs, q) if v is not None], [v * 1000 for v in q if v is not None], "o-", label=n)
+    a.set(title="Indexing time", xlabel="corpus (MB)", ylabel="seconds")
+    b.set(title="One-term query, whole process (p50)", xlabel="corpus (MB)", ylabel="ms", yscale="log")
+    for ax in (a, b):
+        ax.grid(True, alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(BENCH / "scaling.png", dpi=110)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
