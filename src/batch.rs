@@ -25,8 +25,9 @@ use tantivy::IndexWriter;
 use crate::article::Article;
 use crate::error::{Error, IngestError, Result};
 use crate::index::{TroveIndex, MIN_MEMORY_PER_THREAD};
-use crate::ingest::{self, FileOutcome, Item, SkipReason};
+use crate::ingest::{self, FileOutcome, Item, Limits, SkipReason, Walked};
 use crate::state::{FileState, State};
+use crate::term;
 
 /// The path `-` stands for standard input (JSON Lines).
 pub const STDIN_PATH: &str = "-";
@@ -57,6 +58,10 @@ pub struct IndexOptions {
     pub wait: Duration,
     /// Set from outside (Ctrl-C) to commit what is done and stop.
     pub stop: Option<Arc<AtomicBool>>,
+    /// Follow symbolic links met inside folders (`--follow`).
+    pub follow: bool,
+    /// How far reading one file may go (`--max-file-size`).
+    pub limits: Limits,
 }
 
 impl IndexOptions {
@@ -79,6 +84,8 @@ impl IndexOptions {
             commit_interval: Duration::from_secs(30),
             wait: Duration::ZERO,
             stop: None,
+            follow: false,
+            limits: Limits::default(),
         }
     }
 }
@@ -343,9 +350,20 @@ impl Run<'_, '_> {
         let mut unreadable: Vec<String> = Vec::new();
         let mut work = Vec::new();
         let mut unchanged = 0;
-        for entry in ingest::walk(&paths) {
+        for entry in ingest::walk(&paths, self.opts.follow) {
             let path = match entry {
-                Ok(p) => p,
+                Ok(Walked { path, skip: None }) => path,
+                Ok(Walked {
+                    path,
+                    skip: Some(reason),
+                }) => {
+                    (self.on_event)(Event::Skipped {
+                        path: &path,
+                        reason: &reason,
+                    });
+                    *self.summary.skipped.entry(reason.to_string()).or_default() += 1;
+                    continue;
+                }
                 Err(error) => {
                     unreadable.push(canonical(error.path()));
                     self.failed(&error);
@@ -435,8 +453,13 @@ impl Run<'_, '_> {
             for _ in 0..threads {
                 let rx = work_rx.clone();
                 let tx = msg_tx.clone();
-                scope.spawn(move || parse_worker(work, rx, tx));
+                let limits = self.opts.limits;
+                scope.spawn(move || parse_worker(work, limits, rx, tx));
             }
+            // Only the parsers hold receivers of the work queue: when they stop (an
+            // error or a stop request below drops `msg_rx`), the feeder's next send
+            // fails and it stops too, instead of waiting forever on a full queue.
+            drop(work_rx);
             drop(msg_tx);
             for msg in msg_rx.iter() {
                 if self.stopped() {
@@ -517,6 +540,12 @@ impl Run<'_, '_> {
                         });
                         *self.summary.skipped.entry(reason.to_string()).or_default() += 1;
                         self.finish_file(w, None, ids)?;
+                        if matches!(reason, SkipReason::TooLarge(_)) {
+                            // Looked at again next run: the limit may be raised.
+                            if let Some(f) = self.state.files.get_mut(&w.key) {
+                                f.mtime_ns = crate::state::UNVERIFIED;
+                            }
+                        }
                     }
                     Err(error) => {
                         // Keep what was on record; the file is read again next time.
@@ -683,12 +712,12 @@ impl Run<'_, '_> {
     /// Reads one file again, here and now, to restore documents it shares with a file
     /// that is gone.
     fn reread(&mut self, key: &str) -> Result<()> {
-        let path = PathBuf::from(key);
+        let path = term::from_lossless(key);
         let Some(old) = self.state.files.get(key).cloned() else {
             return Ok(());
         };
         let mut items = Vec::new();
-        let result = ingest::read_file(&path, &mut |item| items.push(item));
+        let result = ingest::read_file_with(&path, self.opts.limits, &mut |item| items.push(item));
         let mut ids = Vec::new();
         for item in items {
             self.apply_item(&path, key, old.mtime_ns, item, &mut ids)?;
@@ -735,7 +764,7 @@ impl Run<'_, '_> {
 }
 
 /// Reads files from `rx` and sends their documents, batched, to `tx`.
-fn parse_worker(work: &[Work], rx: Receiver<usize>, tx: Sender<Msg>) {
+fn parse_worker(work: &[Work], limits: Limits, rx: Receiver<usize>, tx: Sender<Msg>) {
     for i in rx.iter() {
         let w = &work[i];
         if let Some(old_hash) = w.check_hash {
@@ -748,7 +777,7 @@ fn parse_worker(work: &[Work], rx: Receiver<usize>, tx: Sender<Msg>) {
         }
         let mut batch = Vec::new();
         let mut closed = false;
-        let result = ingest::read_file(&w.path, &mut |item| {
+        let result = ingest::read_file_with(&w.path, limits, &mut |item| {
             if closed {
                 return;
             }
@@ -767,8 +796,9 @@ fn parse_worker(work: &[Work], rx: Receiver<usize>, tx: Sender<Msg>) {
 }
 
 /// One spelling per file: the canonical path, else the absolute one.
+/// Lossless, so two file names that differ only in bytes that are not UTF-8 stay two.
 fn canonical(path: &Path) -> String {
-    ingest::canonical_path(path).to_string_lossy().into_owned()
+    term::lossless(&ingest::canonical_path(path))
 }
 
 /// `path` is `root` or inside it.

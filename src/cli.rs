@@ -8,6 +8,7 @@ use clap::builder::TypedValueParser;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal};
 
+use trove::export::{ExportFormat, ExportOptions};
 use trove::output::Delimited;
 use trove::query::{QueryOptions, MAX_FUZZY_DISTANCE};
 use trove::search::{SearchOptions, Sort};
@@ -22,15 +23,16 @@ use crate::commands;
     after_help = "Exit codes: 0 results found (or indexing succeeded), 1 no results, 2 error."
 )]
 pub struct Cli {
-    /// Index folder
+    /// Index folder (`search` takes several: one ranked list across them)
     #[arg(
         long = "index",
         global = true,
         env = "TROVE_INDEX",
         default_value = "index",
-        value_name = "DIR"
+        value_name = "DIR",
+        action = clap::ArgAction::Append
     )]
-    index: PathBuf,
+    index: Vec<PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -52,6 +54,8 @@ enum Command {
     Stats(StatsArgs),
     /// Measure ranking quality on a judged collection (BEIR folder or TREC qrels)
     Eval(EvalArgs),
+    /// Write every document, or those a query matches, for trove, Quickwit or Elasticsearch
+    Export(ExportArgs),
     /// Print shell completions for bash, zsh, fish, elvish or powershell
     Completions {
         #[arg(value_enum)]
@@ -116,6 +120,99 @@ pub struct EvalArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Only documents matching this query (search's query language); all by default
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// jsonl: trove's own JSON (`trove index` reads it back); quickwit: NDJSON for
+    /// `quickwit index ingest`; es-bulk: Elasticsearch/OpenSearch `_bulk` NDJSON
+    #[arg(long = "format", value_enum, default_value_t = ExportFormatArg::Jsonl, value_name = "FORMAT")]
+    pub format: ExportFormatArg,
+
+    /// Write to FILE instead of standard output (it appears only when complete)
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also write the matching Quickwit index config (YAML) to FILE
+    #[arg(long = "quickwit-config", value_name = "FILE")]
+    pub quickwit_config: Option<PathBuf>,
+
+    /// Index id in the Quickwit config
+    #[arg(long = "index-id", default_value = "trove", value_name = "ID")]
+    pub index_id: String,
+
+    /// Print the Elasticsearch/OpenSearch index settings and mapping (JSON) instead
+    #[arg(long = "es-mapping")]
+    pub es_mapping: bool,
+
+    /// Only documents dated in or after DATE (2016, 2016-06, 2016-06-30)
+    #[arg(long = "since", value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Only documents dated in or before DATE
+    #[arg(long = "until", value_name = "DATE")]
+    pub until: Option<String>,
+
+    /// Only documents from this source URL (repeatable)
+    #[arg(long = "source", value_name = "URL")]
+    pub sources: Vec<String>,
+
+    /// Only documents from this publisher (repeatable)
+    #[arg(long = "publisher", value_name = "NAME")]
+    pub publishers: Vec<String>,
+
+    /// Only documents by this author (repeatable)
+    #[arg(long = "author", value_name = "NAME")]
+    pub authors: Vec<String>,
+
+    /// Refuse a query that does not parse instead of repairing it
+    #[arg(long = "strict")]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormatArg {
+    Jsonl,
+    Quickwit,
+    EsBulk,
+}
+
+impl ExportArgs {
+    pub fn options(&self) -> ExportOptions {
+        let filtered = self.since.is_some()
+            || self.until.is_some()
+            || !self.sources.is_empty()
+            || !self.publishers.is_empty()
+            || !self.authors.is_empty();
+        let query = if !self.query.is_empty() {
+            Some(self.query.join(" "))
+        } else if filtered {
+            Some("*".to_string())
+        } else {
+            None
+        };
+        ExportOptions {
+            format: match self.format {
+                ExportFormatArg::Jsonl => ExportFormat::Jsonl,
+                ExportFormatArg::Quickwit => ExportFormat::Quickwit,
+                ExportFormatArg::EsBulk => ExportFormat::EsBulk,
+            },
+            query,
+            query_options: QueryOptions {
+                strict: self.strict,
+                since: self.since.clone(),
+                until: self.until.clone(),
+                sources: self.sources.clone(),
+                publishers: self.publishers.clone(),
+                authors: self.authors.clone(),
+                ..QueryOptions::default()
+            },
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
 pub struct StatsArgs {
     /// Print the statistics as JSON
     #[arg(long = "json")]
@@ -163,6 +260,14 @@ pub struct ParseArgs {
     /// When to colour the output
     #[arg(long = "color", value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+
+    /// Follow symbolic links inside folders (links named on the command line always are)
+    #[arg(long = "follow", short = 'L')]
+    pub follow: bool,
+
+    /// Skip single-document files larger than SIZE, unread [default: 256M]
+    #[arg(long = "max-file-size", value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<usize>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -170,6 +275,15 @@ pub struct IndexArgs {
     /// Files and folders to index; `-` reads JSON Lines from stdin
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Follow symbolic links inside folders (links named on the command line always are)
+    #[arg(long = "follow", short = 'L')]
+    pub follow: bool,
+
+    /// Skip single-document files (text, HTML, Markdown, e-mail) larger than SIZE
+    /// without reading them; JSON, JSON Lines and mbox are streamed [default: 256M]
+    #[arg(long = "max-file-size", value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<usize>,
 
     /// Name every skipped file, every warning and every duplicate
     #[arg(long = "verbose", short = 'v')]
@@ -410,13 +524,14 @@ impl ColorChoice {
 pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Index(args) => commands::index(cli.index, args),
         Command::Search(args) => commands::search(cli.index, args),
+        Command::Index(args) => commands::index(one_index(cli.index, "index")?, args),
         Command::Parse(args) => commands::parse(args),
-        Command::Delete(args) => commands::delete(cli.index, args),
-        Command::Get(args) => commands::get(cli.index, args),
-        Command::Stats(args) => commands::stats(cli.index, args),
+        Command::Delete(args) => commands::delete(one_index(cli.index, "delete")?, args),
+        Command::Get(args) => commands::get(one_index(cli.index, "get")?, args),
+        Command::Stats(args) => commands::stats(one_index(cli.index, "stats")?, args),
         Command::Eval(args) => commands::eval(args),
+        Command::Export(args) => commands::export(one_index(cli.index, "export")?, args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "trove", &mut io::stdout());
             Ok(ExitCode::SUCCESS)
@@ -425,6 +540,17 @@ pub fn run() -> anyhow::Result<ExitCode> {
             clap_mangen::Man::new(Cli::command()).render(&mut io::stdout())?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The one index a command other than `search` works on.
+fn one_index(mut dirs: Vec<PathBuf>, command: &str) -> anyhow::Result<PathBuf> {
+    match dirs.len() {
+        1 => Ok(dirs.remove(0)),
+        n => anyhow::bail!(
+            "--index was given {n} times: `trove {command}` works on one index \
+             (only `trove search` reads several)"
+        ),
     }
 }
 

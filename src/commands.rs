@@ -13,15 +13,22 @@ use anyhow::Context;
 use trove::batch::{IndexOptions, STDIN_PATH};
 use trove::deletion::{self, DeleteOptions};
 use trove::error::display_chain;
+use trove::export::{self, ExportError};
 use trove::ingest::{self, FileOutcome, Item};
 use trove::output::{self, Style};
-use trove::search::{SearchResults, Session};
-use trove::TroveIndex;
+use trove::search::{MultiSession, SearchResults};
+use trove::{term, TroveIndex};
 
 use crate::cli::{
-    DeleteArgs, EvalArgs, GetArgs, IndexArgs, Output, ParseArgs, SearchArgs, StatsArgs,
+    DeleteArgs, EvalArgs, ExportArgs, GetArgs, IndexArgs, Output, ParseArgs, SearchArgs, StatsArgs,
 };
 use crate::reporter::IndexReporter;
+
+/// A number of seconds from the command line, refused when negative or not a number.
+fn seconds(value: f64, flag: &str) -> anyhow::Result<Duration> {
+    Duration::try_from_secs_f64(value)
+        .map_err(|_| anyhow::anyhow!("{flag} {value}: give a number of seconds, 0 or more"))
+}
 
 pub fn index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
     let mut opts = IndexOptions::new(index_dir.clone(), args.paths);
@@ -34,9 +41,13 @@ pub fn index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
     }
     opts.prune = !args.no_prune;
     opts.force = args.force;
-    opts.wait = Duration::from_secs_f64(args.wait);
+    opts.follow = args.follow;
+    if let Some(bytes) = args.max_file_size {
+        opts.limits.max_file_bytes = bytes as u64;
+    }
+    opts.wait = seconds(args.wait, "--wait")?;
     opts.commit_docs = args.commit_every;
-    opts.commit_interval = Duration::from_secs_f64(args.commit_interval);
+    opts.commit_interval = seconds(args.commit_interval, "--commit-interval")?;
     let stop = Arc::new(AtomicBool::new(false));
     install_stop_handler(stop.clone());
     opts.stop = Some(stop);
@@ -137,7 +148,11 @@ pub fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
     {
         Item::Doc { article, warnings } => {
             for w in warnings {
-                eprintln!("trove: warning: {}: {w}", path.display());
+                eprintln!(
+                    "trove: warning: {}: {}",
+                    term::path(path),
+                    term::message(&w)
+                );
             }
             *documents += 1;
             if write_result.is_ok() {
@@ -150,7 +165,11 @@ pub fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
         }
         Item::Bad { reason } => {
             *errors += 1;
-            eprintln!("trove: {}: bad record: {reason}", path.display());
+            eprintln!(
+                "trove: {}: bad record: {}",
+                term::path(path),
+                term::message(&reason)
+            );
         }
     };
     let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = args
@@ -163,28 +182,40 @@ pub fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
             ingest::read_stdin(&mut |item| print(path, item, &mut documents, &mut errors))
         {
             errors += 1;
-            eprintln!("trove: {}", display_chain(&e));
+            eprintln!("trove: {}", term::message(&display_chain(&e)));
         }
     }
-    for entry in ingest::walk(&paths) {
+    let limits = ingest::Limits {
+        max_file_bytes: args
+            .max_file_size
+            .map_or(ingest::MAX_FILE_BYTES, |b| b as u64),
+    };
+    for entry in ingest::walk(&paths, args.follow) {
         let path = match entry {
-            Ok(p) => p,
+            Ok(ingest::Walked { path, skip: None }) => path,
+            Ok(ingest::Walked {
+                path,
+                skip: Some(reason),
+            }) => {
+                eprintln!("trove: skipped {}: {reason}", term::path(&path));
+                continue;
+            }
             Err(e) => {
                 errors += 1;
-                eprintln!("trove: {}", display_chain(&e));
+                eprintln!("trove: {}", term::message(&display_chain(&e)));
                 continue;
             }
         };
-        match ingest::read_file(&path, &mut |item| {
+        match ingest::read_file_with(&path, limits, &mut |item| {
             print(&path, item, &mut documents, &mut errors)
         }) {
             Ok(FileOutcome::Read { .. }) => {}
             Ok(FileOutcome::Skipped(reason)) => {
-                eprintln!("trove: skipped {}: {reason}", path.display())
+                eprintln!("trove: skipped {}: {reason}", term::path(&path))
             }
             Err(e) => {
                 errors += 1;
-                eprintln!("trove: {}", display_chain(&e));
+                eprintln!("trove: {}", term::message(&display_chain(&e)));
             }
         }
     }
@@ -206,17 +237,23 @@ fn ignore_closed_pipe(result: io::Result<()>) -> anyhow::Result<()> {
     }
 }
 
-pub fn search(index_dir: PathBuf, args: SearchArgs) -> anyhow::Result<ExitCode> {
+pub fn search(index_dirs: Vec<PathBuf>, args: SearchArgs) -> anyhow::Result<ExitCode> {
     output::check_fields(&args.fields).map_err(anyhow::Error::msg)?;
-    let trove = TroveIndex::open(&index_dir)?;
-    let session = Session::new(&trove)?;
+    if index_dirs.len() > 1 && args.explain {
+        anyhow::bail!("--explain works on one index at a time (drop the extra --index)");
+    }
+    let trove = index_dirs
+        .iter()
+        .map(|dir| TroveIndex::open(dir))
+        .collect::<Result<Vec<_>, _>>()?;
+    let session = MultiSession::new(&trove)?;
     if let Some(file) = &args.batch {
         return batch(&session, &args, file);
     }
     let opts = args.options(args.query.join(" "));
     let results = session.search(&opts)?;
     for w in &results.warnings {
-        eprintln!("trove: warning: {w}");
+        eprintln!("trove: warning: {}", term::message(w));
     }
     let mut out = BufWriter::new(io::stdout().lock());
     let printed = print_results(&mut out, &args, &results, None, true).and_then(|()| out.flush());
@@ -278,7 +315,7 @@ fn print_results<W: Write>(
 
 /// `--batch FILE`: one query per line (`ID<TAB>QUERY` or `QUERY`, numbered by line),
 /// one reader for all, JSON Lines out, each hit tagged with its `query_id`.
-fn batch(session: &Session, args: &SearchArgs, file: &Path) -> anyhow::Result<ExitCode> {
+fn batch(session: &MultiSession, args: &SearchArgs, file: &Path) -> anyhow::Result<ExitCode> {
     let reader: Box<dyn BufRead> = if file.as_os_str() == STDIN_PATH {
         Box::new(io::stdin().lock())
     } else {
@@ -302,7 +339,11 @@ fn batch(session: &Session, args: &SearchArgs, file: &Path) -> anyhow::Result<Ex
         let written = match session.search(&args.options(text)) {
             Ok(results) => {
                 for w in &results.warnings {
-                    eprintln!("trove: warning: query {id}: {w}");
+                    eprintln!(
+                        "trove: warning: query {}: {}",
+                        term::message(&id),
+                        term::message(w)
+                    );
                 }
                 any_hit |= results.total > 0;
                 let r = print_results(&mut out, args, &results, Some(&id), first_table);
@@ -312,7 +353,11 @@ fn batch(session: &Session, args: &SearchArgs, file: &Path) -> anyhow::Result<Ex
             Err(e) => {
                 errors += 1;
                 let message = display_chain(&e);
-                eprintln!("trove: query {id}: {message}");
+                eprintln!(
+                    "trove: query {}: {}",
+                    term::message(&id),
+                    term::message(&message)
+                );
                 writeln!(
                     out,
                     "{}",
@@ -333,6 +378,99 @@ fn batch(session: &Session, args: &SearchArgs, file: &Path) -> anyhow::Result<Ex
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `trove export`: documents out as JSON lines for trove, Quickwit or Elasticsearch.
+/// Exit 0 when documents were written, 1 when none matched, 2 on error.
+pub fn export(index_dir: PathBuf, args: ExportArgs) -> anyhow::Result<ExitCode> {
+    if args.es_mapping {
+        let mapping = serde_json::to_string_pretty(&export::es_mapping())?;
+        ignore_closed_pipe(writeln!(io::stdout().lock(), "{mapping}"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let trove = TroveIndex::open(&index_dir)?;
+    let opts = args.options();
+    if let Some(path) = &args.quickwit_config {
+        write_atomically(path, export::quickwit_config(&args.index_id).as_bytes())?;
+    }
+    let summary = match &args.output {
+        Some(path) => {
+            // Into a temporary file beside FILE, renamed when complete: an interrupted
+            // export never leaves a truncated FILE behind.
+            let tmp = temp_path(path);
+            let file = std::fs::File::create(&tmp)
+                .with_context(|| format!("cannot create {}", tmp.display()))?;
+            let mut out = BufWriter::with_capacity(1 << 20, file);
+            let result = export::export(&trove, &opts, &mut out);
+            let done = match result {
+                Ok(summary) => out
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .and_then(|f| f.sync_all())
+                    .and_then(|()| std::fs::rename(&tmp, path))
+                    .map(|()| summary)
+                    .with_context(|| format!("cannot write {}", path.display())),
+                Err(ExportError::Write(e)) => {
+                    Err(anyhow::Error::new(e).context(format!("cannot write {}", path.display())))
+                }
+                Err(e) => Err(e.into()),
+            };
+            if done.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            done?
+        }
+        None => {
+            let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+            match export::export(&trove, &opts, &mut out) {
+                Ok(summary) => summary,
+                Err(ExportError::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+                    return Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    for w in &summary.warnings {
+        eprintln!("trove: warning: {}", term::message(w));
+    }
+    if args.output.is_some() || io::stderr().is_terminal() {
+        let target = args
+            .output
+            .as_ref()
+            .map_or_else(|| "standard output".to_string(), |p| term::path(p));
+        eprintln!(
+            "trove: exported {} {} to {target}",
+            summary.documents,
+            if summary.documents == 1 {
+                "document"
+            } else {
+                "documents"
+            },
+        );
+    }
+    Ok(if summary.documents == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `FILE.tmp-PID` beside `path`.
+fn temp_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".tmp-{}", std::process::id()));
+    path.with_file_name(name)
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = temp_path(path);
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.with_context(|| format!("cannot write {}", path.display()))
 }
 
 pub fn get(index_dir: PathBuf, args: GetArgs) -> anyhow::Result<ExitCode> {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 /// A file or folder that could not be read. One of these never stops a batch.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    #[error("cannot read {}", path.display())]
+    #[error("cannot read {}", crate::term::path(path))]
     Read {
         path: PathBuf,
         #[source]
@@ -29,40 +29,40 @@ pub enum Error {
     #[error(
         "no trove index at {}: build one with `trove index PATH...` \
          (or point --index or TROVE_INDEX at an existing one)",
-        path.display()
+        crate::term::path(path)
     )]
     NoIndex { path: PathBuf },
 
     #[error(
         "{} is not empty and holds no trove index; \
          choose an empty or new folder with --index",
-        path.display()
+        crate::term::path(path)
     )]
     NotAnIndex { path: PathBuf },
 
     #[error(
         "the index at {} was built by a different version of trove (its schema differs); \
          delete the folder and run `trove index` again",
-        path.display()
+        crate::term::path(path)
     )]
     SchemaMismatch { path: PathBuf },
 
     #[error(
         "the index at {} is locked by another `trove index` (lock file {}); \
          wait for it to finish",
-        path.display(),
-        path.join(".tantivy-writer.lock").display()
+        crate::term::path(path),
+        crate::term::path(&path.join(".tantivy-writer.lock"))
     )]
     Locked { path: PathBuf },
 
-    #[error("index error in {}", path.display())]
+    #[error("index error in {}", crate::term::path(path))]
     Index {
         path: PathBuf,
         #[source]
         source: tantivy::TantivyError,
     },
 
-    #[error("cannot use {}", path.display())]
+    #[error("cannot use {}", crate::term::path(path))]
     Io {
         path: PathBuf,
         #[source]

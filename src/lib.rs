@@ -10,6 +10,7 @@ pub mod date;
 pub mod deletion;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod index;
 pub mod ingest;
 pub mod output;
@@ -19,6 +20,7 @@ pub mod search;
 mod snippet;
 mod state;
 pub mod stats;
+pub mod term;
 
 pub use article::{Article, Format};
 pub use batch::{index_paths, Event, IndexOptions, IndexSummary};

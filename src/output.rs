@@ -162,20 +162,21 @@ fn separator(format: Delimited) -> &'static str {
     }
 }
 
+/// One value as a table cell. Control characters and bidi controls are escaped
+/// (`\u{1b}`) in both formats: a table printed to a terminal is as safe as the human
+/// output.
 fn cell(text: &str, format: Delimited) -> String {
     match format {
         Delimited::Csv => {
+            let text = crate::term::controls(text);
             if text.contains([',', '"', '\n', '\r']) {
                 format!("\"{}\"", text.replace('"', "\"\""))
             } else {
-                text.to_string()
+                text.into_owned()
             }
         }
-        Delimited::Tsv => text
-            .replace('\\', "\\\\")
-            .replace('\t', "\\t")
-            .replace('\n', "\\n")
-            .replace('\r', "\\r"),
+        // Backslashes first, then tabs, newlines and returns as `\t`, `\n`, `\r`.
+        Delimited::Tsv => crate::term::message(&text.replace('\\', "\\\\")).into_owned(),
     }
 }
 
@@ -274,11 +275,7 @@ fn write_explanation<W: Write>(
 
 /// `trove stats` for a person, with a histogram of documents per year.
 pub fn print_stats_human<W: Write>(out: &mut W, s: &Stats, index_dir: &Path) -> io::Result<()> {
-    writeln!(
-        out,
-        "index:      {}",
-        escape(&index_dir.display().to_string())
-    )?;
+    writeln!(out, "index:      {}", crate::term::path(index_dir))?;
     writeln!(out, "documents:  {}", s.documents)?;
     writeln!(
         out,
@@ -467,7 +464,7 @@ pub fn index_summary_line(s: &IndexSummary, index_dir: &Path) -> String {
     }
     line.push_str(&format!(
         "; {} now holds {}",
-        index_dir.display(),
+        crate::term::path(index_dir),
         plural(s.total_documents as usize, "document", "documents")
     ));
     line
@@ -576,41 +573,11 @@ fn paint<'a>(style: Style, code: &str, text: &'a str) -> Cow<'a, str> {
     }
 }
 
-/// Text from a document made safe for a terminal: control characters (C0, DEL, C1),
-/// and bidirectional overrides are shown as `\u{..}` escapes (newlines and tabs as
-/// spaces), so no document can move the cursor, change colours or reorder a line.
-pub fn escape(text: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
-    };
-    if !text.chars().any(unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\n' | '\t' | '\r' => out.push(' '),
-            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
+pub use crate::term::escape;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escape_neutralises_terminal_controls() {
-        assert_eq!(escape("plain"), "plain");
-        assert_eq!(escape("a\x1b[31mred"), "a\\u{1b}[31mred");
-        assert_eq!(escape("x\u{202e}y"), "x\\u{202e}y");
-        assert_eq!(escape("bell\x07"), "bell\\u{7}");
-        assert_eq!(escape("c1\u{9b}"), "c1\\u{9b}");
-        assert_eq!(escape("two\nlines"), "two lines");
-    }
 
     #[test]
     fn marks_are_painted_only_with_colour() {

@@ -86,25 +86,42 @@ pub(crate) fn build(
     }
     let mut warnings = Vec::new();
     let text = &inner_apostrophes(text);
-    let ast = match query_grammar::parse_query(text) {
-        Ok(ast) => ast,
-        Err(_) => {
-            let problem = syntax_problem(text).unwrap_or_else(|| "syntax error".to_string());
-            if opts.strict {
-                return Err(err(problem));
-            }
-            let (repaired, mut notes) = repair(text);
-            warnings.append(&mut notes);
-            match query_grammar::parse_query(&repaired) {
-                Ok(ast) => ast,
-                Err(_) => {
-                    // Last resort: the words alone.
-                    let words = plain_words(&repaired);
-                    warnings.push(format!(
-                        "the query does not parse ({problem}): searched its words only"
-                    ));
-                    query_grammar::parse_query(&words)
-                        .unwrap_or_else(|_| query_grammar::parse_query_lenient(&words).0)
+    let depth = nesting(text);
+    let ast = if depth > MAX_NESTING {
+        // tantivy's parser recurses once per level: a deeper query would overflow the
+        // stack (a fuzzing find). Its words are all that can be searched.
+        let problem = format!("nested {depth} levels deep, more than {MAX_NESTING}");
+        if opts.strict {
+            return Err(err(problem));
+        }
+        let words = plain_words(text);
+        if words.is_empty() {
+            return Err(err(format!("{problem}, and no words in it")));
+        }
+        warnings.push(format!("the query is {problem}: searched its words only"));
+        query_grammar::parse_query(&words)
+            .unwrap_or_else(|_| query_grammar::parse_query_lenient(&words).0)
+    } else {
+        match query_grammar::parse_query(text) {
+            Ok(ast) => ast,
+            Err(_) => {
+                let problem = syntax_problem(text).unwrap_or_else(|| "syntax error".to_string());
+                if opts.strict {
+                    return Err(err(problem));
+                }
+                let (repaired, mut notes) = repair(text);
+                warnings.append(&mut notes);
+                match query_grammar::parse_query(&repaired) {
+                    Ok(ast) => ast,
+                    Err(_) => {
+                        // Last resort: the words alone.
+                        let words = plain_words(&repaired);
+                        warnings.push(format!(
+                            "the query does not parse ({problem}): searched its words only"
+                        ));
+                        query_grammar::parse_query(&words)
+                            .unwrap_or_else(|_| query_grammar::parse_query_lenient(&words).0)
+                    }
                 }
             }
         }
@@ -796,6 +813,54 @@ fn word_parts(word: &str) -> Vec<String> {
 }
 
 /// The query's words, every character of query syntax a space.
+/// Deepest nesting a query may have: parentheses inside parentheses, plus prefixes
+/// (`NOT`, `-`, `+`) in a row. Real queries nest two or three deep; tantivy's recursive
+/// parser overflowed the stack from a few thousand (debug builds) levels on.
+const MAX_NESTING: usize = 32;
+
+/// How deep `text` nests: the most open parentheses, plus prefix operators in a row,
+/// at any point outside quotes.
+fn nesting(text: &str) -> usize {
+    /// A finished word: `NOT` adds to a run of prefixes, any other word ends the run.
+    fn end_word(word: &mut String, run: &mut usize) {
+        if word == "NOT" {
+            *run += 1;
+        } else if !word.is_empty() {
+            *run = 0;
+        }
+        word.clear();
+    }
+    let (mut depth, mut run, mut deepest) = (0usize, 0usize, 0usize);
+    let mut quoted = false;
+    let mut word = String::new();
+    for c in text.chars() {
+        if quoted {
+            quoted = c != '"';
+            continue;
+        }
+        match c {
+            '"' => {
+                end_word(&mut word, &mut run);
+                quoted = true;
+            }
+            '(' => {
+                end_word(&mut word, &mut run);
+                depth += 1;
+            }
+            ')' => {
+                end_word(&mut word, &mut run);
+                depth = depth.saturating_sub(1);
+                run = 0;
+            }
+            '+' | '-' if word.is_empty() => run += 1,
+            c if c.is_whitespace() => end_word(&mut word, &mut run),
+            c => word.push(c),
+        }
+        deepest = deepest.max(depth + run);
+    }
+    deepest
+}
+
 fn plain_words(text: &str) -> String {
     let words: Vec<String> = text
         .split(|c: char| !(c.is_alphanumeric() || c == '.'))

@@ -45,7 +45,8 @@ impl IndexReporter {
 
     /// Prints above the progress bar, if there is one.
     fn say(&self, message: &str) {
-        let line = format!("trove: {message}");
+        // Messages quote file names and document text: one safe line each.
+        let line = format!("trove: {}", trove::term::message(message));
         match &self.bar {
             Some(bar) => bar.println(line),
             None => eprintln!("{line}"),
@@ -67,7 +68,7 @@ impl IndexReporter {
         if self.said > self.limit() {
             self.say(&format!(
                 "{}: {} more messages like these (--verbose shows all)",
-                self.path.display(),
+                trove::term::path(&self.path),
                 self.said - self.limit()
             ));
         }
@@ -78,7 +79,7 @@ impl IndexReporter {
         match event {
             Event::WaitingForLock { lock } => self.say(&format!(
                 "waiting for another trove index to release {}",
-                lock.display()
+                trove::term::path(lock)
             )),
             Event::Planned { files, .. } => {
                 if self.show_progress && files > 0 {
@@ -108,15 +109,19 @@ impl IndexReporter {
             }
             Event::Warning { path, message } => {
                 if !self.quiet {
-                    self.about_file(path, &format!("warning: {}: {message}", path.display()))
+                    self.about_file(
+                        path,
+                        &format!("warning: {}: {message}", trove::term::path(path)),
+                    )
                 }
             }
-            Event::BadRecord { path, reason } => {
-                self.about_file(path, &format!("{}: bad record: {reason}", path.display()))
-            }
+            Event::BadRecord { path, reason } => self.about_file(
+                path,
+                &format!("{}: bad record: {reason}", trove::term::path(path)),
+            ),
             Event::Skipped { path, reason } => {
                 if self.verbose {
-                    self.say(&format!("skipped {}: {reason}", path.display()))
+                    self.say(&format!("skipped {}: {reason}", trove::term::path(path)))
                 }
             }
             Event::Failed { error } => self.say(&display_chain(error)),

@@ -4,8 +4,11 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::Query;
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::query::{Bm25StatisticsProvider, Query};
+use tantivy::schema::Field;
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::date::format_date;
@@ -118,6 +121,8 @@ pub fn search(trove: &TroveIndex, opts: &SearchOptions) -> Result<SearchResults>
 pub struct Session<'a> {
     trove: &'a TroveIndex,
     searcher: Searcher,
+    /// BM25 statistics shared with other indexes searched together (see [`MultiSession`]).
+    stats: Option<Arc<CombinedStats>>,
 }
 
 impl<'a> Session<'a> {
@@ -125,7 +130,19 @@ impl<'a> Session<'a> {
         Ok(Session {
             trove,
             searcher: trove.reader()?.searcher(),
+            stats: None,
         })
+    }
+
+    /// Runs `collector` over this index, scoring with the shared statistics if any.
+    fn run<C: Collector>(&self, query: &dyn Query, collector: &C) -> tantivy::Result<C::Fruit> {
+        match &self.stats {
+            Some(stats) => {
+                self.searcher
+                    .search_with_statistics_provider(query, collector, stats.as_ref())
+            }
+            None => self.searcher.search(query, collector),
+        }
     }
 
     pub fn search(&self, opts: &SearchOptions) -> Result<SearchResults> {
@@ -135,7 +152,7 @@ impl<'a> Session<'a> {
         let built = query::build(trove, searcher, &opts.query, &opts.options)?;
         let query = built.query;
         if opts.limit == 0 {
-            let total = searcher.search(&query, &Count).map_err(err)?;
+            let total = self.run(&query, &Count).map_err(err)?;
             return Ok(SearchResults {
                 hits: Vec::new(),
                 total,
@@ -151,8 +168,8 @@ impl<'a> Session<'a> {
         let page = TopDocs::with_limit(limit).and_offset(offset);
         let (found, total): (Vec<(Option<f32>, DocAddress)>, usize) = match opts.sort {
             Sort::Score => {
-                let (top, total) = searcher
-                    .search(&query, &(page.order_by_score(), Count))
+                let (top, total) = self
+                    .run(&query, &(page.order_by_score(), Count))
                     .map_err(err)?;
                 (top.into_iter().map(|(s, a)| (Some(s), a)).collect(), total)
             }
@@ -162,8 +179,8 @@ impl<'a> Session<'a> {
                 } else {
                     Order::Desc
                 };
-                let (top, total) = searcher
-                    .search(
+                let (top, total) = self
+                    .run(
                         &query,
                         &(page.order_by_fast_field::<DateTime>("date", order), Count),
                     )
@@ -246,9 +263,9 @@ impl<'a> Session<'a> {
         let docs = usize::try_from(searcher.num_docs())
             .unwrap_or(usize::MAX)
             .max(1);
-        let top = searcher
-            .search(
-                &built.query,
+        let top = self
+            .run(
+                &*built.query,
                 &TopDocs::with_limit(opts.limit.min(docs))
                     .and_offset(opts.offset.min(docs))
                     .order_by_score(),
@@ -306,6 +323,115 @@ impl<'a> Session<'a> {
     pub fn parsed_query(&self, opts: &SearchOptions) -> Result<String> {
         let built = query::build(self.trove, &self.searcher, &opts.query, &opts.options)?;
         Ok(format!("{:?}", built.query as Box<dyn Query>))
+    }
+}
+
+/// BM25 statistics of several indexes added up, so that a term is as rare, and a
+/// document as long, in each index's scores as in all of them together: their scores
+/// then compare as if the documents were in one index. trove indexes share one schema,
+/// so a field is the same `Field` in each.
+pub struct CombinedStats {
+    searchers: Vec<Searcher>,
+}
+
+impl Bm25StatisticsProvider for CombinedStats {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        self.searchers
+            .iter()
+            .map(|s| s.total_num_tokens(field))
+            .sum()
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searchers
+            .iter()
+            .map(Bm25StatisticsProvider::total_num_docs)
+            .sum()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.searchers.iter().map(|s| s.doc_freq(term)).sum()
+    }
+}
+
+/// Searches over one index or several (`--index A --index B`): one ranked list. Each
+/// index is searched with the statistics of all of them ([`CombinedStats`]) and asked
+/// for the hits up to the end of the page; the lists are merged in the requested order
+/// and the page cut from the merged list. With one index this is a plain [`Session`].
+pub struct MultiSession<'a> {
+    sessions: Vec<Session<'a>>,
+}
+
+impl<'a> MultiSession<'a> {
+    pub fn new(troves: &'a [TroveIndex]) -> Result<MultiSession<'a>> {
+        let mut sessions = troves
+            .iter()
+            .map(Session::new)
+            .collect::<Result<Vec<_>>>()?;
+        if sessions.len() > 1 {
+            let stats = Arc::new(CombinedStats {
+                searchers: sessions.iter().map(|s| s.searcher.clone()).collect(),
+            });
+            for session in &mut sessions {
+                session.stats = Some(Arc::clone(&stats));
+            }
+        }
+        Ok(MultiSession { sessions })
+    }
+
+    pub fn search(&self, opts: &SearchOptions) -> Result<SearchResults> {
+        if let [one] = self.sessions.as_slice() {
+            return one.search(opts);
+        }
+        let mut each = opts.clone();
+        each.offset = 0;
+        each.limit = opts.offset.saturating_add(opts.limit);
+        let mut hits: Vec<(usize, Hit)> = Vec::new();
+        let mut total = 0;
+        let mut warnings: Vec<String> = Vec::new();
+        for (i, session) in self.sessions.iter().enumerate() {
+            let results = session.search(&each)?;
+            total += results.total;
+            for w in results.warnings {
+                if !warnings.contains(&w) {
+                    warnings.push(w);
+                }
+            }
+            hits.extend(results.hits.into_iter().map(|h| (i, h)));
+        }
+        // Stable: equal keys keep index order, then each index's own order.
+        match opts.sort {
+            Sort::Score => hits.sort_by(|(_, a), (_, b)| b.score.total_cmp(&a.score)),
+            // `YYYY-MM-DD` and RFC 3339 in UTC sort as text; undated last either way.
+            Sort::Date => hits.sort_by(|(_, a), (_, b)| match (&a.date, &b.date) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (x, y) => x.is_none().cmp(&y.is_none()),
+            }),
+            Sort::DateDesc => hits.sort_by(|(_, a), (_, b)| match (&a.date, &b.date) {
+                (Some(x), Some(y)) => y.cmp(x),
+                (x, y) => x.is_none().cmp(&y.is_none()),
+            }),
+        }
+        let hits = hits
+            .into_iter()
+            .skip(opts.offset)
+            .take(opts.limit)
+            .enumerate()
+            .map(|(i, (_, mut hit))| {
+                hit.rank = opts.offset + i + 1;
+                hit
+            })
+            .collect();
+        Ok(SearchResults {
+            hits,
+            total,
+            warnings,
+        })
+    }
+
+    /// The first index's session (for what needs one index: the parsed query).
+    pub fn first(&self) -> &Session<'a> {
+        &self.sessions[0]
     }
 }
 

@@ -17,7 +17,7 @@ const FILE_NAME: &str = "trove-files.json.zst";
 const VERSION: u32 = 1;
 
 /// The modification time of a file entry that a run has not verified (no file has it).
-const UNVERIFIED: i128 = i128::MIN;
+pub(crate) const UNVERIFIED: i128 = i128::MIN;
 
 /// One indexed file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -21,8 +21,8 @@ fn news_dir() -> Option<PathBuf> {
 fn parse_all(path: &Path) -> (Vec<Article>, usize, usize) {
     let mut articles = Vec::new();
     let (mut bad, mut skipped) = (0, 0);
-    for entry in ingest::walk(&[path.to_path_buf()]) {
-        let file = entry.expect("readable");
+    for entry in ingest::walk(&[path.to_path_buf()], false) {
+        let file = entry.expect("readable").path;
         let outcome = ingest::read_file(&file, &mut |item| match item {
             Item::Doc { article, .. } => articles.push(*article),
             Item::Bad { reason } => {
@@ -219,8 +219,8 @@ fn news_ranking_keeps_titles_and_the_seed_first() {
         );
     }
     // Titles count: a BBC article's title as the query finds that article first.
-    let mut files: Vec<PathBuf> = ingest::walk(&[news.join("bbc")])
-        .map(|p| p.unwrap())
+    let mut files: Vec<PathBuf> = ingest::walk(&[news.join("bbc")], false)
+        .map(|p| p.unwrap().path)
         .collect();
     files.sort();
     let (mut found, mut asked) = (0, 0);

@@ -277,7 +277,17 @@ fn tags(v: &Value) -> Vec<String> {
     }
 }
 
+/// URI schemes without `//` that name a document: e-mail and Usenet message ids (what
+/// trove gives mail as its source), and the like.
+const OPAQUE_SCHEMES: &[&str] = &["mid:", "news:", "urn:", "doi:", "cid:"];
+
 fn looks_like_url(s: &str) -> bool {
+    if OPAQUE_SCHEMES
+        .iter()
+        .any(|p| s.len() > p.len() && s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
+    {
+        return !s.contains(char::is_whitespace);
+    }
     let Some((scheme, rest)) = s.split_once("://") else {
         return false;
     };

@@ -22,8 +22,9 @@ use jiff::Timestamp;
 use crate::article::{file_url, Article, Format};
 use crate::error::IngestError;
 
-/// Files of a single-document format larger than this are skipped, not read.
-/// Streamed formats (JSON Lines, JSON, mbox) have no file limit, only a record limit.
+/// Files of a single-document format larger than this are skipped, not read (the
+/// default of `--max-file-size`). Streamed formats (JSON Lines, JSON, mbox) have no file
+/// limit, only a record limit: they are read a record at a time.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// What a parser extracts from one document, before identity and paths are added.
@@ -67,7 +68,12 @@ pub enum SkipReason {
     Unsupported(String),
     Binary,
     Empty,
-    TooLarge,
+    /// Larger than the limit (bytes) for a single-document file.
+    TooLarge(u64),
+    /// A symbolic link inside a folder, not followed (`--follow` follows them).
+    Link,
+    /// A FIFO, socket or device: never opened, since reading one can block forever.
+    NotRegular(&'static str),
 }
 
 impl std::fmt::Display for SkipReason {
@@ -77,9 +83,53 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Unsupported(ext) => write!(f, "unsupported .{ext}"),
             SkipReason::Binary => f.write_str("binary"),
             SkipReason::Empty => f.write_str("empty"),
-            SkipReason::TooLarge => write!(f, "larger than {} MiB", MAX_FILE_BYTES >> 20),
+            SkipReason::TooLarge(limit) => write!(
+                f,
+                "larger than the {} limit for one document (--max-file-size)",
+                human_size(*limit)
+            ),
+            SkipReason::Link => f.write_str("symbolic link, not followed (--follow follows links)"),
+            SkipReason::NotRegular(kind) => write!(f, "not a regular file ({kind})"),
         }
     }
+}
+
+/// `256 MiB`, `1.5 GiB`, `512 bytes`.
+fn human_size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size {
+            let value = bytes as f64 / size as f64;
+            return if value.fract() == 0.0 {
+                format!("{value:.0} {unit}")
+            } else {
+                format!("{value:.1} {unit}")
+            };
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// How far reading a file may go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest single-document file read (`--max-file-size`).
+    pub max_file_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: MAX_FILE_BYTES,
+        }
+    }
+}
+
+/// One entry of a walk: a file to read, or something that is skipped, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walked {
+    pub path: PathBuf,
+    pub skip: Option<SkipReason>,
 }
 
 /// What became of one file.
@@ -125,42 +175,133 @@ pub fn hash_file(path: &Path) -> Result<u64, IngestError> {
 /// Every file under `paths`, in a stable order (folders sorted by name). Entries whose
 /// name starts with `.` are left out when walking a folder, as in ripgrep and fd; a path
 /// named on the command line is always taken.
-pub fn walk(paths: &[PathBuf]) -> impl Iterator<Item = Result<PathBuf, IngestError>> + '_ {
-    paths.iter().flat_map(|root| {
+///
+/// Links: a path named on the command line is followed; links met inside folders are
+/// reported as skipped unless `follow` is set, in which case they are followed wherever
+/// they point, and a link back to a folder being walked is reported once as an error (a
+/// loop), never walked twice. FIFOs, sockets and devices are reported as skipped and
+/// never opened.
+pub fn walk(
+    paths: &[PathBuf],
+    follow: bool,
+) -> impl Iterator<Item = Result<Walked, IngestError>> + '_ {
+    paths.iter().flat_map(move |root| {
         walkdir::WalkDir::new(root)
+            .follow_links(follow)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().as_encoded_bytes().starts_with(b"."))
             .filter_map(move |entry| match entry {
-                Ok(e) if e.file_type().is_file() => Some(Ok(e.into_path())),
-                // Folders are walked; symbolic links inside a folder are not followed;
-                // sockets, FIFOs and devices are never opened.
-                Ok(_) => None,
+                Ok(e) => {
+                    let kind = e.file_type();
+                    let skip = if kind.is_file() {
+                        None
+                    } else if kind.is_dir() {
+                        return None;
+                    } else if kind.is_symlink() {
+                        Some(SkipReason::Link)
+                    } else {
+                        Some(SkipReason::NotRegular(special_kind(&kind)))
+                    };
+                    Some(Ok(Walked {
+                        path: e.into_path(),
+                        skip,
+                    }))
+                }
                 Err(err) => {
                     let path = err.path().unwrap_or(root).to_path_buf();
-                    let message = err.to_string();
-                    let source = err
-                        .into_io_error()
-                        .unwrap_or_else(|| std::io::Error::other(message));
+                    let message = match err.loop_ancestor() {
+                        Some(ancestor) => format!(
+                            "a link loop: it leads back to {}, which is being walked",
+                            crate::term::path(ancestor)
+                        ),
+                        None => err.to_string(),
+                    };
+                    let source = if err.loop_ancestor().is_some() {
+                        std::io::Error::other(message)
+                    } else {
+                        err.into_io_error()
+                            .unwrap_or_else(|| std::io::Error::other(message))
+                    };
                     Some(Err(IngestError::Read { path, source }))
                 }
             })
     })
 }
 
-/// Reads one file: chooses its format, parses it, and sends each document to `sink`.
+/// What a file that is neither a regular file, a folder nor a link is.
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "not a file"
+}
+
+/// Opens `path` for reading without ever blocking: a FIFO put in place of a file after
+/// the walk saw it opens at once (O_NONBLOCK) and is then refused as not regular.
+fn open_regular(path: &Path) -> std::io::Result<Result<File, SkipReason>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        return Ok(Err(SkipReason::NotRegular(special_kind(&kind))));
+    }
+    Ok(Ok(file))
+}
+
+/// Reads one file with the default [`Limits`].
 pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item)) -> Result<FileOutcome, IngestError> {
+    read_file_with(path, Limits::default(), sink)
+}
+
+/// Reads one file: chooses its format, parses it, and sends each document to `sink`.
+/// A single-document file over `limits.max_file_bytes` is skipped before any byte of it
+/// is read.
+pub fn read_file_with(
+    path: &Path,
+    limits: Limits,
+    sink: &mut dyn FnMut(Item),
+) -> Result<FileOutcome, IngestError> {
     let read_err = |source| IngestError::Read {
         path: path.to_path_buf(),
         source,
     };
-    if let Some(Err(reason)) = sniff::by_extension(&sniff::extension(path)) {
+    let by_extension = sniff::by_extension(&sniff::extension(path));
+    if let Some(Err(reason)) = by_extension {
         return Ok(FileOutcome::Skipped(reason));
     }
-    let file = File::open(path).map_err(read_err)?;
+    let file = match open_regular(path).map_err(read_err)? {
+        Ok(file) => file,
+        Err(reason) => return Ok(FileOutcome::Skipped(reason)),
+    };
     let size = file.metadata().map_err(read_err)?.len();
     if size == 0 {
         return Ok(FileOutcome::Skipped(SkipReason::Empty));
+    }
+    let streamed = |f: Format| matches!(f, Format::JsonLines | Format::Json | Format::Mbox);
+    if let Some(Ok(format)) = by_extension {
+        if !streamed(format) && size > limits.max_file_bytes {
+            return Ok(FileOutcome::Skipped(SkipReason::TooLarge(
+                limits.max_file_bytes,
+            )));
+        }
     }
     let hashing = HashingReader {
         inner: file,
@@ -189,8 +330,10 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item)) -> Result<FileOutcome,
         }
         Format::Mbox => email::read_mbox(&mut reader, &mut records).map_err(read_err)?,
         Format::Text | Format::Html | Format::Markdown | Format::Email => {
-            if size > MAX_FILE_BYTES {
-                return Ok(FileOutcome::Skipped(SkipReason::TooLarge));
+            if size > limits.max_file_bytes {
+                return Ok(FileOutcome::Skipped(SkipReason::TooLarge(
+                    limits.max_file_bytes,
+                )));
             }
             let mut bytes = Vec::with_capacity(size as usize);
             reader.read_to_end(&mut bytes).map_err(read_err)?;
