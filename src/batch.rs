@@ -66,7 +66,7 @@ pub struct IndexOptions {
 
 impl IndexOptions {
     /// Defaults: one parser and one tantivy thread per core (at most 8), 256 MiB for the
-    /// writer, a commit every 50,000 documents or 30 seconds, no waiting for a lock.
+    /// writer, a commit every 30 seconds (or 1,000,000 documents), no waiting for a lock.
     pub fn new(index_dir: PathBuf, paths: Vec<PathBuf>) -> IndexOptions {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
@@ -80,7 +80,7 @@ impl IndexOptions {
             memory: 256 * 1024 * 1024,
             prune: true,
             force: false,
-            commit_docs: 50_000,
+            commit_docs: 1_000_000,
             commit_interval: Duration::from_secs(30),
             wait: Duration::ZERO,
             stop: None,

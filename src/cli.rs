@@ -318,7 +318,7 @@ pub struct IndexArgs {
     pub wait: f64,
 
     /// Commit after this many documents
-    #[arg(long = "commit-every", value_name = "DOCS", default_value_t = 50_000, value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    #[arg(long = "commit-every", value_name = "DOCS", default_value_t = 1_000_000, value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
     pub commit_every: usize,
 
     /// ... or after this many seconds, whichever comes first

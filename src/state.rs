@@ -6,7 +6,6 @@
 //! not trusted for skipping files.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -59,10 +58,16 @@ impl State {
     /// The saved state, or an empty one when there is none or it cannot be read (the
     /// next run then reads every file again, which is always correct).
     pub fn load(index_dir: &Path) -> State {
-        std::fs::read(Self::path(index_dir))
+        std::fs::File::open(Self::path(index_dir))
             .ok()
-            .and_then(|bytes| zstd::decode_all(&bytes[..]).ok())
-            .and_then(|bytes| serde_json::from_slice::<State>(&bytes).ok())
+            .and_then(|file| zstd::Decoder::new(file).ok())
+            .and_then(|decoder| {
+                serde_json::from_reader::<_, State>(std::io::BufReader::with_capacity(
+                    1 << 16,
+                    decoder,
+                ))
+                .ok()
+            })
             .filter(|s| s.version == VERSION)
             .unwrap_or_default()
     }
@@ -78,10 +83,15 @@ impl State {
             path: path.clone(),
             source,
         };
-        let mut file = std::fs::File::create(&tmp).map_err(io_err)?;
-        let json = serde_json::to_vec(self).map_err(|e| io_err(std::io::Error::other(e)))?;
-        let bytes = zstd::encode_all(&json[..], 3).map_err(io_err)?;
-        file.write_all(&bytes).map_err(io_err)?;
+        let file = std::fs::File::create(&tmp).map_err(io_err)?;
+        // Streamed through the compressor: no copy of the whole JSON in memory (tens of
+        // MB for hundreds of thousands of files).
+        let mut encoder = zstd::Encoder::new(std::io::BufWriter::new(file), 3).map_err(io_err)?;
+        serde_json::to_writer(&mut encoder, self).map_err(|e| io_err(std::io::Error::other(e)))?;
+        let file = encoder
+            .finish()
+            .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
+            .map_err(io_err)?;
         file.sync_all().map_err(io_err)?;
         std::fs::rename(&tmp, &path).map_err(io_err)?;
         Ok(())
