@@ -169,18 +169,40 @@ impl IndexSummary {
 struct Work {
     path: PathBuf,
     /// Canonical path: the key in the state.
-    key: String,
+    key: Arc<str>,
     size: u64,
     mtime_ns: i128,
     /// Same size as last time but another modification time: compare hashes first.
     check_hash: Option<u64>,
 }
 
+/// Where the files to read come from.
+enum Feed {
+    /// Planned ahead (the state knows files under the walked folders: unchanged ones
+    /// are skipped and vanished ones pruned before anything is read).
+    Planned(Vec<Work>),
+    /// Walked while being read: nothing under these folders is on record, so there is
+    /// nothing to skip or prune, and parsing starts with the first file found instead
+    /// of after the whole walk.
+    Walk(Vec<PathBuf>),
+}
+
 enum Msg {
-    Items(usize, Vec<Item>),
+    Items(Arc<Work>, Vec<Item>),
     /// The file's content hash equals the one on record: nothing to do.
-    Same(usize),
-    Done(usize, Result<FileOutcome, IngestError>),
+    Same(Arc<Work>),
+    Done(Arc<Work>, Result<FileOutcome, IngestError>),
+    /// From a streamed walk: a file skipped on purpose...
+    Skipped(PathBuf, SkipReason),
+    /// ... one that could not be read...
+    Unreadable(IngestError),
+    /// ... and the end of the walk, with the number of files found to read.
+    WalkEnd(usize),
+}
+
+/// Identifies a file being read, while it is.
+fn work_id(w: &Arc<Work>) -> usize {
+    Arc::as_ptr(w) as usize
 }
 
 /// Indexes `opts.paths` (and stdin for `-`), incrementally.
@@ -212,10 +234,12 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
     if !trusted {
         state.distrust();
     }
+    let (owners, shared) = owners_from(&state);
     let mut run = Run {
         trove: &trove,
         writer,
-        owners: owners_from(&state),
+        owners,
+        shared,
         started_empty: trove.num_docs()? == 0,
         state,
         in_progress: HashMap::new(),
@@ -236,10 +260,10 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
         run.read_stdin()?;
     }
 
-    let work = run.plan(&paths, trusted)?;
+    let feed = run.plan(&paths, trusted)?;
     let mut interrupted = run.stopped();
     if !interrupted {
-        interrupted = run.read_all(&work)?;
+        interrupted = run.read_all(feed)?;
     }
     run.summary.interrupted = interrupted;
     if run.dirty || !run.in_progress.is_empty() {
@@ -261,26 +285,44 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
     Ok(summary)
 }
 
-/// For every id on record, the file that wins it.
-fn owners_from(state: &State) -> HashMap<String, (String, i128)> {
-    let mut owners: HashMap<String, (String, i128)> = HashMap::new();
+/// A file and its modification time: who holds a document.
+type Owner = (Arc<str>, i128);
+
+/// An id as the run's tables know it: a 128-bit hash, 16 bytes whatever the id's length
+/// (ids are URLs and message ids; two that collide would need 2^64 documents to be
+/// likely).
+fn id_key(id: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(id.as_bytes())
+}
+
+/// For every id on record, the file that wins it; and the ids more than one file holds.
+fn owners_from(state: &State) -> (HashMap<u128, Owner>, HashSet<u128>) {
+    let mut owners: HashMap<u128, Owner> = HashMap::new();
+    let mut shared = HashSet::new();
     for (path, file) in &state.files {
         for id in &file.ids {
             let candidate = (path.clone(), file.mtime_ns);
-            match owners.get(id) {
-                Some(current) if !wins(&candidate, current) => {}
-                _ => {
-                    owners.insert(id.clone(), candidate);
+            match owners.get(&id_key(id)) {
+                Some(current) => {
+                    if current.0 != *path {
+                        shared.insert(id_key(id));
+                    }
+                    if wins(&candidate, current) {
+                        owners.insert(id_key(id), candidate);
+                    }
+                }
+                None => {
+                    owners.insert(id_key(id), candidate);
                 }
             }
         }
     }
-    owners
+    (owners, shared)
 }
 
 /// The newer file wins; at equal times, the later path.
-fn wins(a: &(String, i128), b: &(String, i128)) -> bool {
-    (a.1, &a.0) > (b.1, &b.0)
+fn wins(a: &Owner, b: &Owner) -> bool {
+    (a.1, &*a.0) > (b.1, &*b.0)
 }
 
 struct Run<'a, 'e> {
@@ -288,9 +330,12 @@ struct Run<'a, 'e> {
     writer: IndexWriter,
     state: State,
     /// id -> (file, mtime) whose version is in the index.
-    owners: HashMap<String, (String, i128)>,
-    /// Work index -> (key, ids seen so far), for files being read.
-    in_progress: HashMap<usize, (String, Vec<String>)>,
+    owners: HashMap<u128, Owner>,
+    /// Ids that more than one file has held: only for these does releasing a document
+    /// look through every file on record for another copy.
+    shared: HashSet<u128>,
+    /// Work id -> (key, ids seen so far), for files being read.
+    in_progress: HashMap<usize, (Arc<str>, Vec<String>)>,
     summary: IndexSummary,
     on_event: &'a mut (dyn FnMut(Event) + 'e),
     docs_since_commit: usize,
@@ -314,6 +359,7 @@ impl Run<'_, '_> {
     /// pruning never removes them.
     fn read_stdin(&mut self) -> Result<()> {
         let path = Path::new(STDIN_PATH);
+        let key: Arc<str> = Arc::from(STDIN_PATH);
         let mut ids = Vec::new();
         let mut write_error = None;
         // Piped records are the newest version of anything they share an id with.
@@ -322,7 +368,7 @@ impl Run<'_, '_> {
             .map_or(0, |d| d.as_nanos() as i128);
         let result = ingest::read_stdin(&mut |item| {
             if write_error.is_none() {
-                if let Err(e) = self.apply_item(path, STDIN_PATH, now, item, &mut ids) {
+                if let Err(e) = self.apply_item(path, &key, now, item, &mut ids) {
                     write_error = Some(e);
                 }
             }
@@ -340,13 +386,20 @@ impl Run<'_, '_> {
 
     /// Walks the paths; returns the files to read. Files on record under the walked
     /// roots that the walk did not find are pruned here, before anything is written.
-    fn plan(&mut self, paths: &[PathBuf], trusted: bool) -> Result<Vec<Work>> {
+    /// When nothing under the roots is on record, the walk is left to `read_all`.
+    fn plan(&mut self, paths: &[PathBuf], trusted: bool) -> Result<Feed> {
         // Walking canonical roots gives canonical paths (links inside are not followed).
         let paths: Vec<PathBuf> = paths
             .iter()
             .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
             .collect();
-        let mut seen: HashSet<String> = HashSet::new();
+        let roots: Vec<String> = paths.iter().map(|p| canonical(p)).collect();
+        let known = |k: &Arc<str>| roots.iter().any(|r| under(k, r));
+        if !self.state.files.keys().any(known) {
+            return Ok(Feed::Walk(paths));
+        }
+        // Paths found, as 128-bit hashes (16 bytes instead of the path).
+        let mut seen: HashSet<u128> = HashSet::new();
         let mut unreadable: Vec<String> = Vec::new();
         let mut work = Vec::new();
         let mut unchanged = 0;
@@ -370,23 +423,23 @@ impl Run<'_, '_> {
                     continue;
                 }
             };
-            let meta = match std::fs::metadata(&path) {
-                Ok(m) => m,
-                Err(source) => {
-                    self.failed(&IngestError::Read { path, source });
+            let found = match stat(path) {
+                Ok(found) => found,
+                Err(error) => {
+                    self.failed(&error);
                     continue;
                 }
             };
-            let key = canonical(&path);
-            if !seen.insert(key.clone()) {
+            if !seen.insert(path_key(&found.key)) {
                 continue;
             }
-            let size = meta.len();
-            let mtime_ns = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos() as i128);
+            let Work {
+                path,
+                key,
+                size,
+                mtime_ns,
+                ..
+            } = found;
             let known = self.state.files.get(&key);
             let mut check_hash = None;
             if let Some(old) = known.filter(|_| !self.opts.force) {
@@ -408,12 +461,11 @@ impl Run<'_, '_> {
         }
         self.summary.unchanged = unchanged;
         if self.opts.prune {
-            let roots: Vec<String> = paths.iter().map(|p| canonical(p)).collect();
-            let gone: Vec<String> = self
+            let gone: Vec<Arc<str>> = self
                 .state
                 .files
                 .keys()
-                .filter(|k| !seen.contains(*k))
+                .filter(|k| !seen.contains(&path_key(k)))
                 .filter(|k| roots.iter().any(|r| under(k, r)))
                 .filter(|k| !unreadable.iter().any(|u| under(k, u)))
                 .cloned()
@@ -429,32 +481,26 @@ impl Run<'_, '_> {
             files: work.len(),
             unchanged,
         });
-        Ok(work)
+        Ok(Feed::Planned(work))
     }
 
     /// Reads the files on every parser thread and applies their documents here, in
     /// this thread, as they come. Returns true when stopped early.
-    fn read_all(&mut self, work: &[Work]) -> Result<bool> {
+    fn read_all(&mut self, feed: Feed) -> Result<bool> {
         let threads = self.opts.threads.max(1);
-        let (work_tx, work_rx) = bounded::<usize>(threads * 4);
+        let (work_tx, work_rx) = bounded::<Arc<Work>>(threads * 4);
         let (msg_tx, msg_rx) = bounded::<Msg>(threads * 16);
         let stop = self.opts.stop.clone();
+        let follow = self.opts.follow;
         let mut interrupted = false;
         let outcome = std::thread::scope(|scope| -> Result<()> {
-            scope.spawn(move || {
-                for i in 0..work.len() {
-                    if stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
-                        || work_tx.send(i).is_err()
-                    {
-                        break;
-                    }
-                }
-            });
+            let feeder_msgs = msg_tx.clone();
+            scope.spawn(move || feed_work(feed, follow, stop, work_tx, feeder_msgs));
             for _ in 0..threads {
                 let rx = work_rx.clone();
                 let tx = msg_tx.clone();
                 let limits = self.opts.limits;
-                scope.spawn(move || parse_worker(work, limits, rx, tx));
+                scope.spawn(move || parse_worker(limits, rx, tx));
             }
             // Only the parsers hold receivers of the work queue: when they stop (an
             // error or a stop request below drops `msg_rx`), the feeder's next send
@@ -466,7 +512,7 @@ impl Run<'_, '_> {
                     interrupted = true;
                     break;
                 }
-                self.apply(work, msg)?;
+                self.apply(msg)?;
                 if self.dirty
                     && (self.docs_since_commit >= self.opts.commit_docs
                         || self.last_commit.elapsed() >= self.opts.commit_interval)
@@ -482,10 +528,22 @@ impl Run<'_, '_> {
         Ok(interrupted)
     }
 
-    fn apply(&mut self, work: &[Work], msg: Msg) -> Result<()> {
+    fn apply(&mut self, msg: Msg) -> Result<()> {
         match msg {
-            Msg::Items(i, items) => {
-                let w = &work[i];
+            Msg::Skipped(path, reason) => {
+                (self.on_event)(Event::Skipped {
+                    path: &path,
+                    reason: &reason,
+                });
+                *self.summary.skipped.entry(reason.to_string()).or_default() += 1;
+            }
+            Msg::Unreadable(error) => self.failed(&error),
+            Msg::WalkEnd(files) => (self.on_event)(Event::Planned {
+                files,
+                unchanged: 0,
+            }),
+            Msg::Items(w, items) => {
+                let i = work_id(&w);
                 let (_, mut ids) = self
                     .in_progress
                     .remove(&i)
@@ -495,8 +553,7 @@ impl Run<'_, '_> {
                 }
                 self.in_progress.insert(i, (w.key.clone(), ids));
             }
-            Msg::Same(i) => {
-                let w = &work[i];
+            Msg::Same(w) => {
                 let mut now_wins = false;
                 if let Some(file) = self.state.files.get_mut(&w.key) {
                     file.mtime_ns = w.mtime_ns;
@@ -504,7 +561,7 @@ impl Run<'_, '_> {
                     let me = (w.key.clone(), w.mtime_ns);
                     now_wins = file.ids.iter().any(|id| {
                         self.owners
-                            .get(id)
+                            .get(&id_key(id))
                             .is_some_and(|o| o.0 != w.key && wins(&me, o))
                     });
                 }
@@ -520,18 +577,17 @@ impl Run<'_, '_> {
                     bytes: self.summary.bytes,
                 });
             }
-            Msg::Done(i, result) => {
-                let w = &work[i];
+            Msg::Done(w, result) => {
                 let ids = self
                     .in_progress
-                    .remove(&i)
+                    .remove(&work_id(&w))
                     .map(|(_, ids)| ids)
                     .unwrap_or_default();
                 match result {
                     Ok(FileOutcome::Read { hash, .. }) => {
                         self.summary.files += 1;
                         self.summary.bytes += w.size;
-                        self.finish_file(w, Some(hash), ids)?;
+                        self.finish_file(&w, Some(hash), ids)?;
                     }
                     Ok(FileOutcome::Skipped(reason)) => {
                         (self.on_event)(Event::Skipped {
@@ -539,7 +595,7 @@ impl Run<'_, '_> {
                             reason: &reason,
                         });
                         *self.summary.skipped.entry(reason.to_string()).or_default() += 1;
-                        self.finish_file(w, None, ids)?;
+                        self.finish_file(&w, None, ids)?;
                         if matches!(reason, SkipReason::TooLarge(_)) {
                             // Looked at again next run: the limit may be raised.
                             if let Some(f) = self.state.files.get_mut(&w.key) {
@@ -567,7 +623,7 @@ impl Run<'_, '_> {
     fn apply_item(
         &mut self,
         path: &Path,
-        key: &str,
+        key: &Arc<str>,
         mtime_ns: i128,
         item: Item,
         ids: &mut Vec<String>,
@@ -593,16 +649,18 @@ impl Run<'_, '_> {
     }
 
     /// Writes a document unless another file holds a newer version of it.
-    fn write(&mut self, article: &Article, key: &str, mtime_ns: i128) -> Result<()> {
-        let candidate = (key.to_string(), mtime_ns);
-        if let Some(owner) = self.owners.get(&article.id) {
-            if owner.0 != key {
+    fn write(&mut self, article: &Article, key: &Arc<str>, mtime_ns: i128) -> Result<()> {
+        let candidate = (key.clone(), mtime_ns);
+        let id = id_key(&article.id);
+        if let Some(owner) = self.owners.get(&id) {
+            if owner.0 != *key {
                 self.summary.duplicates += 1;
+                self.shared.insert(id);
                 let keep_new = wins(&candidate, owner);
                 let (kept, dropped) = if keep_new {
-                    (key, owner.0.as_str())
+                    (&**key, &*owner.0)
                 } else {
-                    (owner.0.as_str(), key)
+                    (&*owner.0, &**key)
                 };
                 (self.on_event)(Event::Duplicate {
                     id: &article.id,
@@ -616,7 +674,7 @@ impl Run<'_, '_> {
         }
         // An id new to an index that started empty has no older copy to delete;
         // skipping the delete spares the commit a lookup per document.
-        let seen = self.owners.insert(article.id.clone(), candidate).is_some();
+        let seen = self.owners.insert(id, candidate).is_some();
         self.dirty = true;
         if seen || !self.started_empty {
             self.trove.upsert(&self.writer, article)?;
@@ -629,8 +687,9 @@ impl Run<'_, '_> {
     }
 
     /// Records a file read to the end, and removes the documents it no longer holds.
-    fn finish_file(&mut self, w: &Work, hash: Option<u64>, ids: Vec<String>) -> Result<()> {
+    fn finish_file(&mut self, w: &Work, hash: Option<u64>, mut ids: Vec<String>) -> Result<()> {
         self.dirty = true;
+        ids.shrink_to_fit();
         let old = self.state.files.insert(
             w.key.clone(),
             FileState {
@@ -650,18 +709,14 @@ impl Run<'_, '_> {
 
     /// A file being read when a commit happens (or that failed half-way) is on record
     /// as partial: never taken as unchanged, but its ids are known if it disappears.
-    fn mark_partial(&mut self, key: &str, ids: Vec<String>) {
+    fn mark_partial(&mut self, key: &Arc<str>, ids: Vec<String>) {
         self.dirty = true;
-        let entry = self
-            .state
-            .files
-            .entry(key.to_string())
-            .or_insert(FileState {
-                size: u64::MAX,
-                mtime_ns: 0,
-                hash: None,
-                ids: Vec::new(),
-            });
+        let entry = self.state.files.entry(key.clone()).or_insert(FileState {
+            size: u64::MAX,
+            mtime_ns: 0,
+            hash: None,
+            ids: Vec::new(),
+        });
         entry.size = u64::MAX;
         entry.hash = None;
         for id in ids {
@@ -675,20 +730,27 @@ impl Run<'_, '_> {
     /// record holds it too, in which case that file is read again and its version
     /// written.
     fn release(&mut self, key: &str, ids: Vec<String>) -> Result<()> {
-        let mut reread: Vec<String> = Vec::new();
+        let mut reread: Vec<Arc<str>> = Vec::new();
         for id in ids {
-            match self.owners.get(&id) {
-                Some(owner) if owner.0 != key => continue, // another file's version is in
+            let hashed = id_key(&id);
+            match self.owners.get(&hashed) {
+                Some(owner) if &*owner.0 != key => continue, // another file's version is in
                 _ => {}
             }
-            self.owners.remove(&id);
+            self.owners.remove(&hashed);
+            // Only an id that another file has held can have another copy on record.
             let other = self
-                .state
-                .files
-                .iter()
-                .filter(|(k, f)| k.as_str() != key && f.ids.contains(&id))
-                .map(|(k, f)| (k.clone(), f.mtime_ns))
-                .reduce(|a, b| if wins(&b, &a) { b } else { a });
+                .shared
+                .contains(&hashed)
+                .then(|| {
+                    self.state
+                        .files
+                        .iter()
+                        .filter(|(k, f)| &***k != key && f.ids.contains(&id))
+                        .map(|(k, f)| (k.clone(), f.mtime_ns))
+                        .reduce(|a, b| if wins(&b, &a) { b } else { a })
+                })
+                .flatten();
             match other {
                 Some((k, _)) => {
                     if !reread.contains(&k) {
@@ -711,7 +773,7 @@ impl Run<'_, '_> {
 
     /// Reads one file again, here and now, to restore documents it shares with a file
     /// that is gone.
-    fn reread(&mut self, key: &str) -> Result<()> {
+    fn reread(&mut self, key: &Arc<str>) -> Result<()> {
         let path = term::from_lossless(key);
         let Some(old) = self.state.files.get(key).cloned() else {
             return Ok(());
@@ -729,7 +791,7 @@ impl Run<'_, '_> {
                 self.summary.bytes += size;
                 let w = Work {
                     path,
-                    key: key.to_string(),
+                    key: key.clone(),
                     size,
                     mtime_ns: old.mtime_ns,
                     check_hash: None,
@@ -750,7 +812,7 @@ impl Run<'_, '_> {
     }
 
     fn commit(&mut self) -> Result<()> {
-        let partial: Vec<(String, Vec<String>)> = self.in_progress.values().cloned().collect();
+        let partial: Vec<(Arc<str>, Vec<String>)> = self.in_progress.values().cloned().collect();
         for (key, ids) in partial {
             self.mark_partial(&key, ids);
         }
@@ -763,13 +825,88 @@ impl Run<'_, '_> {
     }
 }
 
+/// Sends the files to read to the parsers: those planned, or those a walk finds (its
+/// skips and failures go to the applying thread, in order, with the documents).
+fn feed_work(
+    feed: Feed,
+    follow: bool,
+    stop: Option<Arc<AtomicBool>>,
+    work_tx: Sender<Arc<Work>>,
+    msg_tx: Sender<Msg>,
+) {
+    let stopped = || stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed));
+    match feed {
+        Feed::Planned(work) => {
+            for w in work {
+                if stopped() || work_tx.send(Arc::new(w)).is_err() {
+                    return;
+                }
+            }
+        }
+        Feed::Walk(roots) => {
+            // Files reached twice (overlapping roots, links with --follow) are read once;
+            // a 128-bit hash of the path stands for it, 16 bytes instead of the path.
+            let mut seen: HashSet<u128> = HashSet::new();
+            let mut files = 0;
+            for entry in ingest::walk(&roots, follow) {
+                if stopped() {
+                    return;
+                }
+                let msg = match entry {
+                    Ok(Walked { path, skip: None }) => match stat(path) {
+                        Ok(w) => {
+                            if !seen.insert(path_key(&w.key)) {
+                                continue;
+                            }
+                            files += 1;
+                            if work_tx.send(Arc::new(w)).is_err() {
+                                return;
+                            }
+                            continue;
+                        }
+                        Err(error) => Msg::Unreadable(error),
+                    },
+                    Ok(Walked {
+                        path,
+                        skip: Some(reason),
+                    }) => Msg::Skipped(path, reason),
+                    Err(error) => Msg::Unreadable(error),
+                };
+                if msg_tx.send(msg).is_err() {
+                    return;
+                }
+            }
+            let _ = msg_tx.send(Msg::WalkEnd(files));
+        }
+    }
+}
+
+/// A walked file's size, time and key, as a file to read.
+fn stat(path: PathBuf) -> std::result::Result<Work, IngestError> {
+    let meta = match std::fs::metadata(&path) {
+        Ok(m) => m,
+        Err(source) => return Err(IngestError::Read { path, source }),
+    };
+    let mtime_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
+    Ok(Work {
+        key: Arc::from(canonical(&path)),
+        path,
+        size: meta.len(),
+        mtime_ns,
+        check_hash: None,
+    })
+}
+
 /// Reads files from `rx` and sends their documents, batched, to `tx`.
-fn parse_worker(work: &[Work], limits: Limits, rx: Receiver<usize>, tx: Sender<Msg>) {
-    for i in rx.iter() {
-        let w = &work[i];
+fn parse_worker(limits: Limits, rx: Receiver<Arc<Work>>, tx: Sender<Msg>) {
+    for w in rx.iter() {
         if let Some(old_hash) = w.check_hash {
             if ingest::hash_file(&w.path).is_ok_and(|h| h == old_hash) {
-                if tx.send(Msg::Same(i)).is_err() {
+                if tx.send(Msg::Same(w)).is_err() {
                     return;
                 }
                 continue;
@@ -783,12 +920,14 @@ fn parse_worker(work: &[Work], limits: Limits, rx: Receiver<usize>, tx: Sender<M
             }
             batch.push(item);
             if batch.len() >= ITEMS_PER_MESSAGE {
-                closed = tx.send(Msg::Items(i, std::mem::take(&mut batch))).is_err();
+                closed = tx
+                    .send(Msg::Items(w.clone(), std::mem::take(&mut batch)))
+                    .is_err();
             }
         });
         if closed
-            || (!batch.is_empty() && tx.send(Msg::Items(i, batch)).is_err())
-            || tx.send(Msg::Done(i, result)).is_err()
+            || (!batch.is_empty() && tx.send(Msg::Items(w.clone(), batch)).is_err())
+            || tx.send(Msg::Done(w, result)).is_err()
         {
             return;
         }
@@ -799,6 +938,11 @@ fn parse_worker(work: &[Work], limits: Limits, rx: Receiver<usize>, tx: Sender<M
 /// Lossless, so two file names that differ only in bytes that are not UTF-8 stay two.
 fn canonical(path: &Path) -> String {
     term::lossless(&ingest::canonical_path(path))
+}
+
+/// A path as the walk's table of files found knows it: a 128-bit hash.
+fn path_key(key: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(key.as_bytes())
 }
 
 /// `path` is `root` or inside it.

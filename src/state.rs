@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,8 +36,9 @@ pub(crate) struct State {
     version: u32,
     /// Opstamp of the commit this state describes.
     pub opstamp: Option<u64>,
-    /// Canonical path -> state.
-    pub files: BTreeMap<String, FileState>,
+    /// Canonical path -> state. The path is shared with the run's table of which file
+    /// holds which document, so each is in memory once.
+    pub files: BTreeMap<Arc<str>, FileState>,
 }
 
 impl State {
@@ -108,7 +110,7 @@ mod tests {
         assert_eq!(State::load(dir.path()), State::default());
         let mut state = State::default();
         state.files.insert(
-            "/a.txt".into(),
+            Arc::from("/a.txt"),
             FileState {
                 size: 3,
                 mtime_ns: 1_700_000_000_000_000_000,
