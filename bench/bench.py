@@ -208,6 +208,19 @@ class Trove(Tool):
         return (time.perf_counter() - start) / (len(queries) * reps)
 
 
+class TroveJsonl(Trove):
+    """trove reading the very JSON lines tantivy-cli gets: the engines side by side on
+    the same input, apart from trove's reading of the files themselves."""
+    name = "trove-jsonl"
+    supports = ()
+
+    def index(self, corpus, dest):
+        return super().index(corpus_jsonl(corpus), dest)
+
+    def batch(self, dest, queries):
+        return None
+
+
 class TantivyCli(Tool):
     name = "tantivy-cli"
     index_runs = 3
@@ -355,7 +368,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--scales", default="1,2,4,8", help="corpus copies to measure (default 1,2,4,8)")
     ap.add_argument("--runs", type=int, default=20, help="hyperfine runs per query")
-    ap.add_argument("--tools", default="trove,tantivy-cli,xapian,lucene8,ripgrep")
+    ap.add_argument("--tools", default="trove,trove-jsonl,tantivy-cli,xapian,lucene8,ripgrep")
     ap.add_argument("--merge", action="store_true",
                     help="keep the other tools' numbers from results.json (each tool's "
                          "entry says when it was measured)")
@@ -367,7 +380,7 @@ def main():
         return 0
     WORK.mkdir(parents=True, exist_ok=True)
     scales = [int(s) for s in args.scales.split(",")]
-    all_tools = [Trove(), TantivyCli(), Xapian(), Lucene(), Ripgrep()]
+    all_tools = [Trove(), TroveJsonl(), TantivyCli(), Xapian(), Lucene(), Ripgrep()]
     wanted = set(args.tools.split(","))
     tools = []
     for t in all_tools:
@@ -397,7 +410,7 @@ def main():
             if dest.exists():
                 shutil.rmtree(dest)
             r = {}
-            if tool.name == "tantivy-cli":
+            if tool.name in ("tantivy-cli", "trove-jsonl"):
                 corpus_jsonl(corpus)  # converted before the clock starts
             log(f"   {tool.name}: indexing")
             # The quick indexers run several times and keep their best run: one run on a
@@ -493,12 +506,19 @@ def write_report(res):
         lines += ["", "Indexing time, trove / peer: " + ", ".join(
             f"{n} {ratio(trove.get('index', {}).get('wall'), r['index']['wall'])}"
             for n, r in e["tools"].items() if n != "trove" and r.get("index")), ""]
+        jsonl, tcli = e["tools"].get("trove-jsonl", {}), e["tools"].get("tantivy-cli", {})
+        if jsonl.get("index") and tcli.get("index"):
+            lines += ["Same JSON lines in, trove-jsonl / tantivy-cli: "
+                      f"{ratio(jsonl['index']['wall'], tcli['index']['wall'])} wall, "
+                      f"{ratio(jsonl['index']['cpu'], tcli['index']['cpu'])} CPU.", ""]
         kinds = ["one term", "two terms", "phrase", "dated"]
         lines += ["Query latency as a whole process (start, open, search, print 10 hits; p50 / p95 "
                   f"over the queries of each kind, hyperfine):", "",
                   "| tool | " + " | ".join(kinds) + " | in-process per query |",
                   "|---|" + "---|" * (len(kinds) + 1)]
         for name, r in e["tools"].items():
+            if not r.get("queries"):
+                continue
             cells = []
             for k in kinds:
                 q = r["queries"].get(k)
