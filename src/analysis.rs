@@ -289,33 +289,37 @@ impl tantivy::tokenizer::TokenFilter for CachedStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
             inner: tokenizer,
-            cache: None,
-            uncached: 0,
+            cache: Vec::new(),
+            words: 0,
         }
     }
 }
 
 pub struct CachedStemmerFilter<T> {
     inner: T,
-    /// Near table, then far table; made once this analyzer has stemmed
-    /// `CACHE_AFTER_WORDS` words without it.
-    cache: Option<Box<[StemSlot]>>,
-    /// Words stemmed without a cache so far.
-    uncached: usize,
+    /// The small table at first; the near table then the far table once this analyzer
+    /// has stemmed `BIG_CACHE_AFTER_WORDS` words.
+    cache: Vec<StemSlot>,
+    /// Words stemmed so far.
+    words: usize,
 }
 
-/// A cache pays for itself only over many words: making one costs a page fault per
-/// 4 KiB touched, which made a search (a few query words, ten snippets) take 5 ms
-/// longer when every analyzer had one from its first word.
-const CACHE_AFTER_WORDS: usize = 50_000;
+/// Slots of the table an analyzer starts with: 64 KiB, enough for the words of a query
+/// and the snippets of a page of hits.
+const SMALL_SLOTS: usize = 1 << 10;
+
+/// The big tables pay for themselves only over many words: making them costs a page
+/// fault per 4 KiB touched, which made a search (a few query words, ten snippets) take
+/// 5 ms longer when every analyzer had them from its first word.
+const BIG_CACHE_AFTER_WORDS: usize = 50_000;
 
 impl<T: Clone> Clone for CachedStemmerFilter<T> {
     fn clone(&self) -> Self {
         // A clone starts with its own, empty cache.
         CachedStemmerFilter {
             inner: self.inner.clone(),
-            cache: None,
-            uncached: 0,
+            cache: Vec::new(),
+            words: 0,
         }
     }
 }
@@ -324,14 +328,15 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
     type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        if self.cache.is_none() && self.uncached >= CACHE_AFTER_WORDS {
-            self.cache =
-                Some(vec![[0; 2 + 2 * STEM_INLINE]; NEAR_SLOTS + STEM_SLOTS].into_boxed_slice());
+        if self.cache.is_empty() {
+            self.cache = vec![[0; 2 + 2 * STEM_INLINE]; SMALL_SLOTS];
+        } else if self.cache.len() == SMALL_SLOTS && self.words >= BIG_CACHE_AFTER_WORDS {
+            self.cache = vec![[0; 2 + 2 * STEM_INLINE]; NEAR_SLOTS + STEM_SLOTS];
         }
         CachedStemmerStream {
             inner: self.inner.token_stream(text),
-            cache: self.cache.as_deref_mut(),
-            uncached: &mut self.uncached,
+            cache: &mut self.cache,
+            words: &mut self.words,
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
         }
     }
@@ -339,25 +344,29 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
 
 pub struct CachedStemmerStream<'a, S> {
     inner: S,
-    cache: Option<&'a mut [StemSlot]>,
-    uncached: &'a mut usize,
+    cache: &'a mut [StemSlot],
+    words: &'a mut usize,
     stemmer: frostem::Stemmer,
 }
 
 /// Porter2 leaves words of one or two letters as they are.
 const SHORTEST_STEMMED: usize = 3;
 
-/// The word's slots: in the near table and in the far one (after it).
-fn slots_of(word: &[u8]) -> (usize, usize) {
+/// The word's slot in the first table and, with the big tables, in the far one.
+fn slots_of(word: &[u8], tables: usize) -> (usize, Option<usize>) {
     use std::hash::Hasher;
     let mut hasher = rustc_hash::FxHasher::default();
     hasher.write(word);
     // FxHash's best bits are the high ones.
     let hash = (hasher.finish() >> 32) as usize;
-    (
-        hash & (NEAR_SLOTS - 1),
-        NEAR_SLOTS + (hash >> 13 & (STEM_SLOTS - 1)),
-    )
+    if tables == SMALL_SLOTS {
+        (hash & (SMALL_SLOTS - 1), None)
+    } else {
+        (
+            hash & (NEAR_SLOTS - 1),
+            Some(NEAR_SLOTS + (hash >> 13 & (STEM_SLOTS - 1))),
+        )
+    }
 }
 
 /// The stem a slot holds for `word`, if it holds `word`.
@@ -388,31 +397,32 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
         if word.len() < SHORTEST_STEMMED {
             return true;
         }
-        let cache = match self.cache.as_deref_mut() {
-            Some(cache) if word.len() <= STEM_INLINE => cache,
-            _ => {
-                *self.uncached += 1;
-                let stem = self.stemmer.stem(&token.text).into_owned();
-                token.text = stem;
-                return true;
-            }
-        };
-        let (near, far) = slots_of(word);
-        if let Some(stem) = cached_stem(&cache[near], word) {
+        *self.words += 1;
+        if word.len() > STEM_INLINE {
+            let stem = self.stemmer.stem(&token.text).into_owned();
+            token.text = stem;
+            return true;
+        }
+        let (near, far) = slots_of(word, self.cache.len());
+        if let Some(stem) = cached_stem(&self.cache[near], word) {
             token.text.clear();
             token.text.push_str(stem);
             return true;
         }
-        if let Some(stem) = cached_stem(&cache[far], word) {
-            let stem = stem.to_string();
-            remember(&mut cache[near], word, stem.as_bytes());
-            token.text = stem;
-            return true;
+        if let Some(far) = far {
+            if let Some(stem) = cached_stem(&self.cache[far], word) {
+                let stem = stem.to_string();
+                remember(&mut self.cache[near], word, stem.as_bytes());
+                token.text = stem;
+                return true;
+            }
         }
         let stem = self.stemmer.stem(&token.text).into_owned();
         if stem.len() <= STEM_INLINE {
-            remember(&mut cache[near], word, stem.as_bytes());
-            remember(&mut cache[far], word, stem.as_bytes());
+            remember(&mut self.cache[near], word, stem.as_bytes());
+            if let Some(far) = far {
+                remember(&mut self.cache[far], word, stem.as_bytes());
+            }
         }
         token.text = stem;
         true
@@ -452,10 +462,10 @@ mod stem_tests {
             }
             v
         };
-        // Until the analyzer has stemmed CACHE_AFTER_WORDS words it has no cache; then
-        // the cache fills, and then it answers.
+        // The small table first; after BIG_CACHE_AFTER_WORDS words the big tables, which
+        // fill, and then answer.
         let expected = collect(&mut theirs);
-        for _ in 0..CACHE_AFTER_WORDS / expected.len() + 3 {
+        for _ in 0..BIG_CACHE_AFTER_WORDS / expected.len() + 3 {
             assert_eq!(collect(&mut ours), expected);
         }
     }
@@ -505,9 +515,9 @@ mod stem_tests {
             v
         };
         let expected = collect(&mut theirs);
-        // Until the analyzer has stemmed CACHE_AFTER_WORDS words it has no cache; then
-        // the cache fills, and then it answers.
-        for _ in 0..CACHE_AFTER_WORDS / expected.len() + 3 {
+        // The small table first; after BIG_CACHE_AFTER_WORDS words the big tables, which
+        // fill, and then answer.
+        for _ in 0..BIG_CACHE_AFTER_WORDS / expected.len() + 3 {
             assert_eq!(collect(&mut ours), expected);
         }
     }
