@@ -372,6 +372,9 @@ def main():
     ap.add_argument("--merge", action="store_true",
                     help="keep the other tools' numbers from results.json (each tool's "
                          "entry says when it was measured)")
+    ap.add_argument("--queries-only", default="",
+                    help="tools (comma-separated) whose indexes from the last run are kept: "
+                         "only their queries are timed again, beside the others (with --merge)")
     ap.add_argument("--index-runs", type=int, default=3,
                     help="best of N indexing runs for trove and tantivy-cli (default 3)")
     args = ap.parse_args()
@@ -405,18 +408,25 @@ def main():
             if name not in wanted:
                 r.setdefault("measured_at", previous["machine"]["date"])
                 entry["tools"][name] = r
+        queries_only = set(filter(None, args.queries_only.split(",")))
         for tool in tools:
             dest = WORK / f"index-{tool.name}-{scale}x"
-            if dest.exists():
+            old = previous.get("scales", {}).get(str(scale), {}).get("tools", {}).get(tool.name, {})
+            reuse = tool.name in queries_only and dest.exists() and old.get("index")
+            if dest.exists() and not reuse:
                 shutil.rmtree(dest)
             r = {}
+            if reuse:
+                # Its index as the last run built it; its indexing numbers are that run's.
+                r["index"], r["index_bytes"] = old["index"], old.get("index_bytes")
+                r["indexed_at"] = old.get("indexed_at", old.get("measured_at"))
             if tool.name in ("tantivy-cli", "trove-jsonl"):
                 corpus_jsonl(corpus)  # converted before the clock starts
-            log(f"   {tool.name}: indexing")
+            log(f"   {tool.name}: {'queries' if reuse else 'indexing'}")
             # The quick indexers run several times and keep their best run: one run on a
             # shared 2-core machine is at the mercy of its neighbours.
             walls, m = [], None
-            for attempt in range(args.index_runs if tool.index_runs > 1 else 1):
+            for attempt in range(0 if reuse else args.index_runs if tool.index_runs > 1 else 1):
                 if dest.exists():
                     shutil.rmtree(dest)
                 one = tool.index(corpus, dest)
@@ -498,6 +508,11 @@ def write_report(res):
         if earlier:
             lines += ["", "Measured in an earlier run of the harness on this machine: "
                       + "; ".join(earlier) + "."]
+        reindexed = [f"{n} at {r['indexed_at']}" for n, r in e["tools"].items()
+                     if r.get("indexed_at") and r["indexed_at"] != m["date"]]
+        if reindexed:
+            lines += ["", "Indexed (and its indexing measured) in an earlier run, its queries "
+                      "timed in this one: " + "; ".join(reindexed) + "."]
         spreads = [f"{n} {', '.join(f'{w:.2f}' for w in r['index']['walls'])} s"
                    for n, r in e["tools"].items()
                    if r.get("index") and len(r["index"].get("walls", [])) > 1]
@@ -542,6 +557,8 @@ def plot(res):
     scales = sorted(res["scales"], key=int)
     names = sorted({n for s in scales for n in res["scales"][s]["tools"]})
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2))
+    # One colour per tool in both panels.
+    colour = {n: f"C{i}" for i, n in enumerate(names)}
     for n in names:
         xs, ix, q = [], [], []
         for s in scales:
@@ -552,10 +569,12 @@ def plot(res):
             ix.append(r["index"]["wall"] if r.get("index") else None)
             q.append(r["queries"].get("one term", {}).get("p50"))
         if any(v is not None for v in ix):
-            a.plot([x for x, v in zip(xs, ix) if v is not None], [v for v in ix if v is not None], "o-", label=n)
+            a.plot([x for x, v in zip(xs, ix) if v is not None], [v for v in ix if v is not None], "o-",
+                   label=n, color=colour[n])
         if any(v is not None for v in q):
-            b.plot([x for x, v in zip(xs, q) if v is not None], [v * 1000 for v in q if v is not None], "o-", label=n)
-    a.set(title="Indexing time", xlabel="corpus (MB)", ylabel="seconds")
+            b.plot([x for x, v in zip(xs, q) if v is not None], [v * 1000 for v in q if v is not None], "o-",
+                   label=n, color=colour[n])
+    a.set(title="Indexing time", xlabel="corpus (MB)", ylabel="seconds", yscale="log")
     b.set(title="One-term query, whole process (p50)", xlabel="corpus (MB)", ylabel="ms", yscale="log")
     for ax in (a, b):
         ax.grid(True, alpha=0.3)
