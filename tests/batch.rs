@@ -98,6 +98,36 @@ fn unchanged_files_are_not_read_again() {
 }
 
 #[test]
+fn a_first_run_walks_while_reading_and_reads_each_file_once() {
+    // Nothing on record: the walk feeds the parsers as it goes. Roots that overlap (a
+    // folder, a folder inside it, a file inside that) still give each file once, and
+    // skips are counted as a planned run (with a state, --force) counts them.
+    let env = TestEnv::with_corpus();
+    write_many(&env, "corpus/many", 40);
+    env.write("corpus/many/empty.txt", "");
+    env.write("corpus/many/photo.jpg", [0xff_u8, 0xd8, 0xff, 0xe0]);
+    let roots = ["corpus", "corpus/many", "corpus/many/00/00000.txt"];
+    let (first, code) = summary(&env, &roots);
+    assert_eq!(code, 0, "{first}");
+    assert_eq!(first["files"], 41, "{first}");
+    assert_eq!(first["documents"], 41, "{first}");
+    assert_eq!(first["duplicates"], 0, "{first}");
+    assert_eq!(
+        first["skipped"].as_object().map(|m| m.len()),
+        Some(2),
+        "{first}"
+    );
+    assert_eq!(env.count_all(), 41);
+
+    let mut args = vec!["--force"];
+    args.extend_from_slice(&roots);
+    let (planned, _) = summary(&env, &args);
+    assert_eq!(planned["files"], 41, "{planned}");
+    assert_eq!(planned["skipped"], first["skipped"]);
+    assert_eq!(planned["total_documents"], 41);
+}
+
+#[test]
 fn deleted_files_leave_the_index_unless_no_prune() {
     let env = TestEnv::new();
     write_many(&env, "docs", 10);
