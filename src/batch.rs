@@ -192,12 +192,69 @@ enum Msg {
     /// The file's content hash equals the one on record: nothing to do.
     Same(Arc<Work>),
     Done(Arc<Work>, Result<FileOutcome, IngestError>),
-    /// From a streamed walk: a file skipped on purpose...
-    Skipped(PathBuf, SkipReason),
-    /// ... one that could not be read...
-    Unreadable(IngestError),
+    /// From a streamed walk: something that is not a file to read...
+    Walked(Note),
     /// ... and the end of the walk, with the number of files found to read.
     WalkEnd(usize),
+}
+
+/// What a walk finds, each file once (files reached twice, through overlapping roots or
+/// links with --follow, are read once).
+enum Found {
+    File(Work),
+    Other(Note),
+}
+
+/// A walk's finding that is not a file to read.
+enum Note {
+    /// Skipped on purpose.
+    Skipped(PathBuf, SkipReason),
+    /// A folder the walk could not enter: what is on record under it is not pruned.
+    Unwalkable(IngestError),
+    /// A file whose size and time could not be read.
+    Unreadable(IngestError),
+}
+
+/// The walk of `roots` as files to read, each once: a 128-bit hash of each path found
+/// stands for it in `seen` (16 bytes instead of the path).
+struct Finder<I> {
+    entries: I,
+    seen: HashSet<u128>,
+}
+
+fn find(
+    roots: &[PathBuf],
+    follow: bool,
+) -> Finder<impl Iterator<Item = std::result::Result<Walked, IngestError>> + '_> {
+    Finder {
+        entries: ingest::walk(roots, follow),
+        seen: HashSet::new(),
+    }
+}
+
+impl<I: Iterator<Item = std::result::Result<Walked, IngestError>>> Iterator for Finder<I> {
+    type Item = Found;
+
+    fn next(&mut self) -> Option<Found> {
+        loop {
+            return Some(match self.entries.next()? {
+                Ok(Walked { path, skip: None }) => match stat(path) {
+                    Ok(w) => {
+                        if !self.seen.insert(path_key(&w.key)) {
+                            continue;
+                        }
+                        Found::File(w)
+                    }
+                    Err(error) => Found::Other(Note::Unreadable(error)),
+                },
+                Ok(Walked {
+                    path,
+                    skip: Some(reason),
+                }) => Found::Other(Note::Skipped(path, reason)),
+                Err(error) => Found::Other(Note::Unwalkable(error)),
+            });
+        }
+    }
 }
 
 /// Identifies a file being read, while it is.
@@ -301,18 +358,19 @@ fn owners_from(state: &State) -> (HashMap<u128, Owner>, HashSet<u128>) {
     let mut shared = HashSet::new();
     for (path, file) in &state.files {
         for id in &file.ids {
+            let id = id_key(id);
             let candidate = (path.clone(), file.mtime_ns);
-            match owners.get(&id_key(id)) {
+            match owners.get(&id) {
                 Some(current) => {
                     if current.0 != *path {
-                        shared.insert(id_key(id));
+                        shared.insert(id);
                     }
                     if wins(&candidate, current) {
-                        owners.insert(id_key(id), candidate);
+                        owners.insert(id, candidate);
                     }
                 }
                 None => {
-                    owners.insert(id_key(id), candidate);
+                    owners.insert(id, candidate);
                 }
             }
         }
@@ -398,48 +456,28 @@ impl Run<'_, '_> {
         if !self.state.files.keys().any(known) {
             return Ok(Feed::Walk(paths));
         }
-        // Paths found, as 128-bit hashes (16 bytes instead of the path).
-        let mut seen: HashSet<u128> = HashSet::new();
         let mut unreadable: Vec<String> = Vec::new();
         let mut work = Vec::new();
         let mut unchanged = 0;
-        for entry in ingest::walk(&paths, self.opts.follow) {
-            let path = match entry {
-                Ok(Walked { path, skip: None }) => path,
-                Ok(Walked {
-                    path,
-                    skip: Some(reason),
-                }) => {
-                    (self.on_event)(Event::Skipped {
-                        path: &path,
-                        reason: &reason,
-                    });
-                    *self.summary.skipped.entry(reason.to_string()).or_default() += 1;
-                    continue;
-                }
-                Err(error) => {
-                    unreadable.push(canonical(error.path()));
-                    self.failed(&error);
+        let mut found = find(&paths, self.opts.follow);
+        for finding in &mut found {
+            let file = match finding {
+                Found::File(file) => file,
+                Found::Other(note) => {
+                    if let Note::Unwalkable(error) = &note {
+                        unreadable.push(canonical(error.path()));
+                    }
+                    self.note(note);
                     continue;
                 }
             };
-            let found = match stat(path) {
-                Ok(found) => found,
-                Err(error) => {
-                    self.failed(&error);
-                    continue;
-                }
-            };
-            if !seen.insert(path_key(&found.key)) {
-                continue;
-            }
             let Work {
                 path,
                 key,
                 size,
                 mtime_ns,
                 ..
-            } = found;
+            } = file;
             let known = self.state.files.get(&key);
             let mut check_hash = None;
             if let Some(old) = known.filter(|_| !self.opts.force) {
@@ -465,7 +503,7 @@ impl Run<'_, '_> {
                 .state
                 .files
                 .keys()
-                .filter(|k| !seen.contains(&path_key(k)))
+                .filter(|k| !found.seen.contains(&path_key(k)))
                 .filter(|k| roots.iter().any(|r| under(k, r)))
                 .filter(|k| !unreadable.iter().any(|u| under(k, u)))
                 .cloned()
@@ -528,16 +566,22 @@ impl Run<'_, '_> {
         Ok(interrupted)
     }
 
+    /// Tells of a walk's finding that is not a file to read.
+    fn note(&mut self, note: Note) {
+        match note {
+            Note::Skipped(path, reason) => self.skipped(&path, &reason),
+            Note::Unwalkable(error) | Note::Unreadable(error) => self.failed(&error),
+        }
+    }
+
+    fn skipped(&mut self, path: &Path, reason: &SkipReason) {
+        (self.on_event)(Event::Skipped { path, reason });
+        *self.summary.skipped.entry(reason.to_string()).or_default() += 1;
+    }
+
     fn apply(&mut self, msg: Msg) -> Result<()> {
         match msg {
-            Msg::Skipped(path, reason) => {
-                (self.on_event)(Event::Skipped {
-                    path: &path,
-                    reason: &reason,
-                });
-                *self.summary.skipped.entry(reason.to_string()).or_default() += 1;
-            }
-            Msg::Unreadable(error) => self.failed(&error),
+            Msg::Walked(note) => self.note(note),
             Msg::WalkEnd(files) => (self.on_event)(Event::Planned {
                 files,
                 unchanged: 0,
@@ -590,11 +634,7 @@ impl Run<'_, '_> {
                         self.finish_file(&w, Some(hash), ids)?;
                     }
                     Ok(FileOutcome::Skipped(reason)) => {
-                        (self.on_event)(Event::Skipped {
-                            path: &w.path,
-                            reason: &reason,
-                        });
-                        *self.summary.skipped.entry(reason.to_string()).or_default() += 1;
+                        self.skipped(&w.path, &reason);
                         self.finish_file(&w, None, ids)?;
                         if matches!(reason, SkipReason::TooLarge(_)) {
                             // Looked at again next run: the limit may be raised.
@@ -844,35 +884,19 @@ fn feed_work(
             }
         }
         Feed::Walk(roots) => {
-            // Files reached twice (overlapping roots, links with --follow) are read once;
-            // a 128-bit hash of the path stands for it, 16 bytes instead of the path.
-            let mut seen: HashSet<u128> = HashSet::new();
             let mut files = 0;
-            for entry in ingest::walk(&roots, follow) {
+            for finding in find(&roots, follow) {
                 if stopped() {
                     return;
                 }
-                let msg = match entry {
-                    Ok(Walked { path, skip: None }) => match stat(path) {
-                        Ok(w) => {
-                            if !seen.insert(path_key(&w.key)) {
-                                continue;
-                            }
-                            files += 1;
-                            if work_tx.send(Arc::new(w)).is_err() {
-                                return;
-                            }
-                            continue;
-                        }
-                        Err(error) => Msg::Unreadable(error),
-                    },
-                    Ok(Walked {
-                        path,
-                        skip: Some(reason),
-                    }) => Msg::Skipped(path, reason),
-                    Err(error) => Msg::Unreadable(error),
+                let sent = match finding {
+                    Found::File(w) => {
+                        files += 1;
+                        work_tx.send(Arc::new(w)).is_ok()
+                    }
+                    Found::Other(note) => msg_tx.send(Msg::Walked(note)).is_ok(),
                 };
-                if msg_tx.send(msg).is_err() {
+                if !sent {
                     return;
                 }
             }
