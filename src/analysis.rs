@@ -263,10 +263,11 @@ mod tests {
 
 /// English (Porter2) stems, as tantivy's `Stemmer` gives them, remembered: words repeat
 /// (most of a text is a few thousand words), and stemming was a sixth of indexing time.
-/// Each analyzer clone (one per indexing thread and field) has its own cache: two
-/// direct-mapped tables of fixed slots, word and stem inline, so a hit costs one hash and
-/// one cache line (a hash map of `String`s cost three memory reads per word, measured
-/// at 18% of indexing CPU). A word that lands on a taken slot replaces its occupant.
+/// Each thread has one cache, which every analyzer it runs uses (title and body, and the
+/// analyzers of each new segment, which would otherwise start empty): two direct-mapped
+/// tables of fixed slots, word and stem inline, so a hit costs one hash and one cache
+/// line (a hash map of `String`s cost three memory reads per word, measured at 18% of
+/// indexing CPU). A word that lands on a taken slot replaces its occupant.
 #[derive(Clone, Default)]
 pub struct CachedStemmer;
 
@@ -287,21 +288,28 @@ impl tantivy::tokenizer::TokenFilter for CachedStemmer {
     type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
-        CachedStemmerFilter {
-            inner: tokenizer,
-            cache: Vec::new(),
-            words: 0,
-        }
+        CachedStemmerFilter { inner: tokenizer }
     }
 }
 
+#[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
     inner: T,
-    /// The small table at first; the near table then the far table once this analyzer
-    /// has stemmed `BIG_CACHE_AFTER_WORDS` words.
-    cache: Vec<StemSlot>,
+}
+
+/// A thread's stem cache: the small table at first; the near table then the far table
+/// once the thread has stemmed `BIG_CACHE_AFTER_WORDS` words.
+#[derive(Default)]
+struct StemCache {
+    slots: Vec<StemSlot>,
     /// Words stemmed so far.
     words: usize,
+}
+
+thread_local! {
+    /// The thread's cache while no token stream has it (a stream takes it, and gives it
+    /// back when dropped).
+    static STEM_CACHE: std::cell::RefCell<StemCache> = std::cell::RefCell::default();
 }
 
 /// Slots of the table an analyzer starts with: 64 KiB, enough for the words of a query
@@ -313,40 +321,48 @@ const SMALL_SLOTS: usize = 1 << 10;
 /// 5 ms longer when every analyzer had them from its first word.
 const BIG_CACHE_AFTER_WORDS: usize = 50_000;
 
-impl<T: Clone> Clone for CachedStemmerFilter<T> {
-    fn clone(&self) -> Self {
-        // A clone starts with its own, empty cache.
-        CachedStemmerFilter {
-            inner: self.inner.clone(),
-            cache: Vec::new(),
-            words: 0,
-        }
-    }
-}
-
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
-    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+    type TokenStream<'a> = CachedStemmerStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        if self.cache.is_empty() {
-            self.cache = vec![[0; 2 + 2 * STEM_INLINE]; SMALL_SLOTS];
-        } else if self.cache.len() == SMALL_SLOTS && self.words >= BIG_CACHE_AFTER_WORDS {
-            self.cache = vec![[0; 2 + 2 * STEM_INLINE]; NEAR_SLOTS + STEM_SLOTS];
+        // Another stream of this thread may hold the cache (streams nest rarely, if
+        // ever): this one then starts a small table of its own.
+        let mut cache = STEM_CACHE
+            .try_with(|c| c.try_borrow_mut().map(|mut c| std::mem::take(&mut *c)).ok())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        if cache.slots.is_empty() {
+            cache.slots = vec![[0; 2 + 2 * STEM_INLINE]; SMALL_SLOTS];
+        } else if cache.slots.len() == SMALL_SLOTS && cache.words >= BIG_CACHE_AFTER_WORDS {
+            cache.slots = vec![[0; 2 + 2 * STEM_INLINE]; NEAR_SLOTS + STEM_SLOTS];
         }
         CachedStemmerStream {
             inner: self.inner.token_stream(text),
-            cache: &mut self.cache,
-            words: &mut self.words,
+            cache,
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
         }
     }
 }
 
-pub struct CachedStemmerStream<'a, S> {
+pub struct CachedStemmerStream<S> {
     inner: S,
-    cache: &'a mut [StemSlot],
-    words: &'a mut usize,
+    cache: StemCache,
     stemmer: frostem::Stemmer,
+}
+
+impl<S> Drop for CachedStemmerStream<S> {
+    fn drop(&mut self) {
+        let cache = std::mem::take(&mut self.cache);
+        // Given back to the thread, unless it holds a bigger one.
+        let _ = STEM_CACHE.try_with(|c| {
+            if let Ok(mut held) = c.try_borrow_mut() {
+                if held.slots.len() <= cache.slots.len() {
+                    *held = cache;
+                }
+            }
+        });
+    }
 }
 
 /// Porter2 leaves words of one or two letters as they are.
@@ -387,7 +403,7 @@ fn remember(slot: &mut StemSlot, word: &[u8], stem: &[u8]) {
     slot[2 + STEM_INLINE..2 + STEM_INLINE + stem.len()].copy_from_slice(stem);
 }
 
-impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
+impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
     fn advance(&mut self) -> bool {
         if !self.inner.advance() {
             return false;
@@ -397,31 +413,31 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
         if word.len() < SHORTEST_STEMMED {
             return true;
         }
-        *self.words += 1;
+        self.cache.words += 1;
         if word.len() > STEM_INLINE {
             let stem = self.stemmer.stem(&token.text).into_owned();
             token.text = stem;
             return true;
         }
-        let (near, far) = slots_of(word, self.cache.len());
-        if let Some(stem) = cached_stem(&self.cache[near], word) {
+        let (near, far) = slots_of(word, self.cache.slots.len());
+        if let Some(stem) = cached_stem(&self.cache.slots[near], word) {
             token.text.clear();
             token.text.push_str(stem);
             return true;
         }
         if let Some(far) = far {
-            if let Some(stem) = cached_stem(&self.cache[far], word) {
+            if let Some(stem) = cached_stem(&self.cache.slots[far], word) {
                 let stem = stem.to_string();
-                remember(&mut self.cache[near], word, stem.as_bytes());
+                remember(&mut self.cache.slots[near], word, stem.as_bytes());
                 token.text = stem;
                 return true;
             }
         }
         let stem = self.stemmer.stem(&token.text).into_owned();
         if stem.len() <= STEM_INLINE {
-            remember(&mut self.cache[near], word, stem.as_bytes());
+            remember(&mut self.cache.slots[near], word, stem.as_bytes());
             if let Some(far) = far {
-                remember(&mut self.cache[far], word, stem.as_bytes());
+                remember(&mut self.cache.slots[far], word, stem.as_bytes());
             }
         }
         token.text = stem;

@@ -24,7 +24,7 @@ use tantivy::IndexWriter;
 
 use crate::article::Article;
 use crate::error::{Error, IngestError, Result};
-use crate::index::{TroveIndex, MIN_MEMORY_PER_THREAD};
+use crate::index::{TroveIndex, Writes, MIN_MEMORY_PER_THREAD};
 use crate::ingest::{self, FileOutcome, Item, Limits, SkipReason, Walked};
 use crate::state::{FileState, State};
 use crate::term;
@@ -32,8 +32,12 @@ use crate::term;
 /// The path `-` stands for standard input (JSON Lines).
 pub const STDIN_PATH: &str = "-";
 
-/// Items of one file are sent to the writer in batches of this many.
+/// Items of one file are sent to the writer in batches of this many; a parser's
+/// messages about small files travel together until they hold about this many.
 const ITEMS_PER_MESSAGE: usize = 256;
+
+/// Files go to the parsers in batches of this many: one hand-over per batch.
+const FILES_PER_BATCH: usize = 16;
 
 /// What `trove index` is asked to do.
 #[derive(Debug, Clone)]
@@ -170,6 +174,8 @@ struct Work {
     path: PathBuf,
     /// Canonical path: the key in the state.
     key: Arc<str>,
+    /// Size and modification time: from the walk when the run plans (they decide what
+    /// is read), else `UNSTATED` until the parser's `fstat` of the open file.
     size: u64,
     mtime_ns: i128,
     /// Same size as last time but another modification time: compare hashes first.
@@ -188,10 +194,12 @@ enum Feed {
 }
 
 enum Msg {
+    /// Some of a file's items; more follow.
     Items(Arc<Work>, Vec<Item>),
     /// The file's content hash equals the one on record: nothing to do.
     Same(Arc<Work>),
-    Done(Arc<Work>, Result<FileOutcome, IngestError>),
+    /// The file's last items, and how reading it ended.
+    Done(Arc<Work>, Vec<Item>, Result<FileOutcome, IngestError>),
     /// From a streamed walk: something that is not a file to read...
     Walked(Note),
     /// ... and the end of the walk, with the number of files found to read.
@@ -220,15 +228,23 @@ enum Note {
 struct Finder<I> {
     entries: I,
     seen: HashSet<u128>,
+    /// Stat each file (a plan compares them with the state); otherwise the parser's
+    /// `fstat` of the open file gives size and time, one system call fewer per file.
+    stat: bool,
 }
+
+/// A `Work`'s time before anything stat'ed its file.
+const UNSTATED: i128 = i128::MIN;
 
 fn find(
     roots: &[PathBuf],
     follow: bool,
+    stat: bool,
 ) -> Finder<impl Iterator<Item = std::result::Result<Walked, IngestError>> + '_> {
     Finder {
         entries: ingest::walk(roots, follow),
         seen: HashSet::new(),
+        stat,
     }
 }
 
@@ -238,7 +254,7 @@ impl<I: Iterator<Item = std::result::Result<Walked, IngestError>>> Iterator for 
     fn next(&mut self) -> Option<Found> {
         loop {
             return Some(match self.entries.next()? {
-                Ok(Walked { path, skip: None }) => match stat(path) {
+                Ok(Walked { path, skip: None }) => match self.work(path) {
                     Ok(w) => {
                         if !self.seen.insert(path_key(&w.key)) {
                             continue;
@@ -254,6 +270,21 @@ impl<I: Iterator<Item = std::result::Result<Walked, IngestError>>> Iterator for 
                 Err(error) => Found::Other(Note::Unwalkable(error)),
             });
         }
+    }
+}
+
+impl<I> Finder<I> {
+    fn work(&self, path: PathBuf) -> std::result::Result<Work, IngestError> {
+        if self.stat {
+            return stat(path);
+        }
+        Ok(Work {
+            key: Arc::from(canonical(&path)),
+            path,
+            size: 0,
+            mtime_ns: UNSTATED,
+            check_hash: None,
+        })
     }
 }
 
@@ -295,6 +326,7 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
     let mut run = Run {
         trove: &trove,
         writer,
+        writes: Writes::default(),
         owners,
         shared,
         started_empty: trove.num_docs()? == 0,
@@ -386,6 +418,8 @@ fn wins(a: &Owner, b: &Owner) -> bool {
 struct Run<'a, 'e> {
     trove: &'a TroveIndex,
     writer: IndexWriter,
+    /// Writes not yet handed to the writer (all are before each commit).
+    writes: Writes,
     state: State,
     /// id -> (file, mtime) whose version is in the index.
     owners: HashMap<u128, Owner>,
@@ -459,7 +493,7 @@ impl Run<'_, '_> {
         let mut unreadable: Vec<String> = Vec::new();
         let mut work = Vec::new();
         let mut unchanged = 0;
-        let mut found = find(&paths, self.opts.follow);
+        let mut found = find(&paths, self.opts.follow, true);
         for finding in &mut found {
             let file = match finding {
                 Found::File(file) => file,
@@ -526,8 +560,8 @@ impl Run<'_, '_> {
     /// this thread, as they come. Returns true when stopped early.
     fn read_all(&mut self, feed: Feed) -> Result<bool> {
         let threads = self.opts.threads.max(1);
-        let (work_tx, work_rx) = bounded::<Arc<Work>>(threads * 4);
-        let (msg_tx, msg_rx) = bounded::<Msg>(threads * 16);
+        let (work_tx, work_rx) = bounded::<Vec<Work>>(threads * 2);
+        let (msg_tx, msg_rx) = bounded::<Vec<Msg>>(threads * 16);
         let stop = self.opts.stop.clone();
         let follow = self.opts.follow;
         let mut interrupted = false;
@@ -545,17 +579,19 @@ impl Run<'_, '_> {
             // fails and it stops too, instead of waiting forever on a full queue.
             drop(work_rx);
             drop(msg_tx);
-            for msg in msg_rx.iter() {
-                if self.stopped() {
-                    interrupted = true;
-                    break;
-                }
-                self.apply(msg)?;
-                if self.dirty
-                    && (self.docs_since_commit >= self.opts.commit_docs
-                        || self.last_commit.elapsed() >= self.opts.commit_interval)
-                {
-                    self.commit()?;
+            'receive: for msgs in msg_rx.iter() {
+                for msg in msgs {
+                    if self.stopped() {
+                        interrupted = true;
+                        break 'receive;
+                    }
+                    self.apply(msg)?;
+                    if self.dirty
+                        && (self.docs_since_commit >= self.opts.commit_docs
+                            || self.last_commit.elapsed() >= self.opts.commit_interval)
+                    {
+                        self.commit()?;
+                    }
                 }
             }
             // Dropping the receiver makes the parsers stop at their next send.
@@ -587,15 +623,8 @@ impl Run<'_, '_> {
                 unchanged: 0,
             }),
             Msg::Items(w, items) => {
-                let i = work_id(&w);
-                let (_, mut ids) = self
-                    .in_progress
-                    .remove(&i)
-                    .unwrap_or_else(|| (w.key.clone(), Vec::new()));
-                for item in items {
-                    self.apply_item(&w.path, &w.key, w.mtime_ns, item, &mut ids)?;
-                }
-                self.in_progress.insert(i, (w.key.clone(), ids));
+                let ids = self.apply_items(&w, items)?;
+                self.in_progress.insert(work_id(&w), (w.key.clone(), ids));
             }
             Msg::Same(w) => {
                 let mut now_wins = false;
@@ -621,12 +650,8 @@ impl Run<'_, '_> {
                     bytes: self.summary.bytes,
                 });
             }
-            Msg::Done(w, result) => {
-                let ids = self
-                    .in_progress
-                    .remove(&work_id(&w))
-                    .map(|(_, ids)| ids)
-                    .unwrap_or_default();
+            Msg::Done(w, items, result) => {
+                let ids = self.apply_items(&w, items)?;
                 match result {
                     Ok(FileOutcome::Read { hash, .. }) => {
                         self.summary.files += 1;
@@ -658,6 +683,19 @@ impl Run<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// Writes items of a file being read; returns the ids it has given so far.
+    fn apply_items(&mut self, w: &Arc<Work>, items: Vec<Item>) -> Result<Vec<String>> {
+        let mut ids = self
+            .in_progress
+            .remove(&work_id(w))
+            .map(|(_, ids)| ids)
+            .unwrap_or_default();
+        for item in items {
+            self.apply_item(&w.path, &w.key, w.mtime_ns, item, &mut ids)?;
+        }
+        Ok(ids)
     }
 
     fn apply_item(
@@ -712,14 +750,13 @@ impl Run<'_, '_> {
                 }
             }
         }
-        // An id new to an index that started empty has no older copy to delete;
-        // skipping the delete spares the commit a lookup per document.
+        // An id new to an index that started empty has no older copy to delete.
         let seen = self.owners.insert(id, candidate).is_some();
         self.dirty = true;
-        if seen || !self.started_empty {
-            self.trove.upsert(&self.writer, article)?;
-        } else {
-            self.trove.add(&self.writer, article)?;
+        self.trove
+            .queue_add(&mut self.writes, article, seen || !self.started_empty);
+        if self.writes.is_full() {
+            self.trove.flush(&self.writer, &mut self.writes)?;
         }
         self.summary.documents += 1;
         self.docs_since_commit += 1;
@@ -799,7 +836,7 @@ impl Run<'_, '_> {
                 }
                 None => {
                     self.dirty = true;
-                    self.trove.delete_id(&self.writer, &id);
+                    self.trove.queue_delete(&mut self.writes, &id);
                     self.summary.deleted += 1;
                     self.docs_since_commit += 1;
                 }
@@ -856,6 +893,7 @@ impl Run<'_, '_> {
         for (key, ids) in partial {
             self.mark_partial(&key, ids);
         }
+        self.trove.flush(&self.writer, &mut self.writes)?;
         self.trove.commit(&mut self.writer, &mut self.state)?;
         self.summary.commits += 1;
         self.docs_since_commit = 0;
@@ -865,43 +903,55 @@ impl Run<'_, '_> {
     }
 }
 
-/// Sends the files to read to the parsers: those planned, or those a walk finds (its
-/// skips and failures go to the applying thread, in order, with the documents).
+/// Sends the files to read to the parsers, in batches: those planned, or those a walk
+/// finds (its skips and failures go to the applying thread as they are found).
 fn feed_work(
     feed: Feed,
     follow: bool,
     stop: Option<Arc<AtomicBool>>,
-    work_tx: Sender<Arc<Work>>,
-    msg_tx: Sender<Msg>,
+    work_tx: Sender<Vec<Work>>,
+    msg_tx: Sender<Vec<Msg>>,
 ) {
     let stopped = || stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed));
+    let mut batch = Vec::with_capacity(FILES_PER_BATCH);
     match feed {
         Feed::Planned(work) => {
             for w in work {
-                if stopped() || work_tx.send(Arc::new(w)).is_err() {
+                batch.push(w);
+                if batch.len() == FILES_PER_BATCH
+                    && (stopped() || work_tx.send(std::mem::take(&mut batch)).is_err())
+                {
                     return;
                 }
             }
         }
         Feed::Walk(roots) => {
             let mut files = 0;
-            for finding in find(&roots, follow) {
-                if stopped() {
-                    return;
-                }
+            for finding in find(&roots, follow, false) {
                 let sent = match finding {
                     Found::File(w) => {
                         files += 1;
-                        work_tx.send(Arc::new(w)).is_ok()
+                        batch.push(w);
+                        batch.len() < FILES_PER_BATCH
+                            || (!stopped() && work_tx.send(std::mem::take(&mut batch)).is_ok())
                     }
-                    Found::Other(note) => msg_tx.send(Msg::Walked(note)).is_ok(),
+                    Found::Other(note) => {
+                        !stopped() && msg_tx.send(vec![Msg::Walked(note)]).is_ok()
+                    }
                 };
                 if !sent {
                     return;
                 }
             }
-            let _ = msg_tx.send(Msg::WalkEnd(files));
+            if !batch.is_empty() && work_tx.send(std::mem::take(&mut batch)).is_err() {
+                return;
+            }
+            let _ = msg_tx.send(vec![Msg::WalkEnd(files)]);
+            return;
         }
+    }
+    if !batch.is_empty() {
+        let _ = work_tx.send(batch);
     }
 }
 
@@ -925,37 +975,87 @@ fn stat(path: PathBuf) -> std::result::Result<Work, IngestError> {
     })
 }
 
-/// Reads files from `rx` and sends their documents, batched, to `tx`.
-fn parse_worker(limits: Limits, rx: Receiver<Arc<Work>>, tx: Sender<Msg>) {
-    for w in rx.iter() {
-        if let Some(old_hash) = w.check_hash {
-            if ingest::hash_file(&w.path).is_ok_and(|h| h == old_hash) {
-                if tx.send(Msg::Same(w)).is_err() {
-                    return;
-                }
-                continue;
-            }
-        }
-        let mut batch = Vec::new();
-        let mut closed = false;
-        let result = ingest::read_file_with(&w.path, limits, &mut |item| {
-            if closed {
+/// A parser's messages on their way to the applying thread: sent when they hold
+/// `ITEMS_PER_MESSAGE` items, and when the parser has no more files in hand.
+struct Outbox<'a> {
+    tx: &'a Sender<Vec<Msg>>,
+    msgs: Vec<Msg>,
+    items: usize,
+}
+
+impl Outbox<'_> {
+    /// Queues `msg`; false when the applying thread is gone.
+    fn push(&mut self, msg: Msg) -> bool {
+        self.items += match &msg {
+            Msg::Items(_, items) | Msg::Done(_, items, _) => items.len().max(1),
+            _ => 1,
+        };
+        self.msgs.push(msg);
+        self.items < ITEMS_PER_MESSAGE || self.send()
+    }
+
+    fn send(&mut self) -> bool {
+        self.items = 0;
+        self.msgs.is_empty() || self.tx.send(std::mem::take(&mut self.msgs)).is_ok()
+    }
+}
+
+/// Reads files from `rx` and sends their documents, batched, to `tx`: a file's last
+/// items travel with the news that it is done, so a small file is one message.
+fn parse_worker(limits: Limits, rx: Receiver<Vec<Work>>, tx: Sender<Vec<Msg>>) {
+    for batch in rx.iter() {
+        let mut out = Outbox {
+            tx: &tx,
+            msgs: Vec::new(),
+            items: 0,
+        };
+        for w in batch {
+            if !parse_one(limits, w, &mut out) {
                 return;
             }
-            batch.push(item);
-            if batch.len() >= ITEMS_PER_MESSAGE {
-                closed = tx
-                    .send(Msg::Items(w.clone(), std::mem::take(&mut batch)))
-                    .is_err();
-            }
-        });
-        if closed
-            || (!batch.is_empty() && tx.send(Msg::Items(w.clone(), batch)).is_err())
-            || tx.send(Msg::Done(w, result)).is_err()
-        {
+        }
+        if !out.send() {
             return;
         }
     }
+}
+
+/// Reads one file into `out`; false when the applying thread is gone.
+fn parse_one(limits: Limits, mut w: Work, out: &mut Outbox) -> bool {
+    if let Some(old_hash) = w.check_hash {
+        if ingest::hash_file(&w.path).is_ok_and(|h| h == old_hash) {
+            return out.push(Msg::Same(Arc::new(w)));
+        }
+    }
+    let open = match ingest::open_file(&w.path) {
+        Ok(Ok(open)) => open,
+        Ok(Err(reason)) => {
+            if w.mtime_ns == UNSTATED {
+                // Skipped unopened: on record with its size and time all the same, so
+                // the next run passes it by as unchanged.
+                (w.size, w.mtime_ns) =
+                    stat(w.path.clone()).map_or((0, 0), |s| (s.size, s.mtime_ns));
+            }
+            let skipped = Ok(FileOutcome::Skipped(reason));
+            return out.push(Msg::Done(Arc::new(w), Vec::new(), skipped));
+        }
+        Err(error) => return out.push(Msg::Done(Arc::new(w), Vec::new(), Err(error))),
+    };
+    // What was read is what goes on record.
+    (w.size, w.mtime_ns) = (open.size, open.mtime_ns);
+    let w = Arc::new(w);
+    let mut items = Vec::new();
+    let mut closed = false;
+    let result = ingest::read_open(&w.path, open, limits, &mut |item| {
+        if closed {
+            return;
+        }
+        items.push(item);
+        if items.len() >= ITEMS_PER_MESSAGE {
+            closed = !out.push(Msg::Items(w.clone(), std::mem::take(&mut items)));
+        }
+    });
+    !closed && out.push(Msg::Done(w, items, result))
 }
 
 /// One spelling per file: the canonical path, else the absolute one.

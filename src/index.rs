@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use tantivy::directory::error::LockError;
 use tantivy::directory::MmapDirectory;
+use tantivy::indexer::UserOperation;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
 
@@ -32,12 +33,13 @@ const ALLOWED_BEFORE_INDEX: [&str; 8] = [
     "trove-files.json.zst.tmp",
 ];
 
-/// How new indexes store documents: zstd at level 3 in 16 KiB blocks. Measured on the
+/// How new indexes store documents: zstd at level 1 in 16 KiB blocks. Measured on the
 /// news sets: the document store is the largest part of the index, and zstd makes it
 /// about a third smaller than tantivy's default lz4 for a fraction of a millisecond
-/// more per search (README, Performance). Every hit shown decompresses its block:
-/// 32 KiB blocks at level 1 gave the same size and cheaper commits but made a search
-/// printing 10 hits 0.4 ms slower (3.0 ms against 2.6 ms at 1x).
+/// more per search (README, Performance). Level 3 made the index 1.7% smaller (0.96x
+/// against 0.98x the raw corpus at 1x) for 2.5% more indexing CPU, and searches no
+/// faster. Every hit shown decompresses its block: 32 KiB blocks gave the same size but
+/// made a search printing 10 hits 0.4 ms slower (3.0 ms against 2.6 ms at 1x).
 fn index_settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
@@ -48,8 +50,24 @@ fn index_settings() -> IndexSettings {
     }
 }
 
-const DOCSTORE_ZSTD_LEVEL: i32 = 3;
+const DOCSTORE_ZSTD_LEVEL: i32 = 1;
 const DOCSTORE_BLOCK_BYTES: usize = 16 * 1024;
+
+/// Writes handed to tantivy's writer together and in order: one hand-over to its
+/// indexing threads per batch instead of one per document.
+#[derive(Default)]
+pub(crate) struct Writes {
+    ops: Vec<UserOperation>,
+    /// Text bytes of the documents queued.
+    bytes: usize,
+}
+
+impl Writes {
+    /// Enough queued to hand over.
+    pub(crate) fn is_full(&self) -> bool {
+        self.ops.len() >= 64 || self.bytes >= 4 << 20
+    }
+}
 
 /// An open trove index.
 pub struct TroveIndex {
@@ -209,23 +227,46 @@ impl TroveIndex {
             .opstamp)
     }
 
-    /// Adds `article`, replacing any document with the same id.
-    pub(crate) fn upsert(&self, writer: &IndexWriter, article: &Article) -> Result<()> {
-        writer.delete_term(Term::from_field_text(self.fields.id, &article.id));
-        self.add(writer, article)
+    /// Queues `article`; `replace` deletes any document with the same id first (an id
+    /// new to an index that started empty needs no delete, which spares the commit a
+    /// lookup per document).
+    pub(crate) fn queue_add(&self, writes: &mut Writes, article: &Article, replace: bool) {
+        if replace {
+            writes
+                .ops
+                .push(UserOperation::Delete(self.id_term(&article.id)));
+        }
+        writes.bytes += article.title.len() + article.body.len();
+        writes.ops.push(UserOperation::Add(schema::to_document(
+            &self.fields,
+            article,
+        )));
     }
 
-    /// Adds a document whose id the index does not hold.
-    pub(crate) fn add(&self, writer: &IndexWriter, article: &Article) -> Result<()> {
+    /// Queues the deletion of the document with this id, if there is one.
+    pub(crate) fn queue_delete(&self, writes: &mut Writes, id: &str) {
+        writes.ops.push(UserOperation::Delete(self.id_term(id)));
+    }
+
+    /// Hands the queued writes to the writer, in order.
+    pub(crate) fn flush(&self, writer: &IndexWriter, writes: &mut Writes) -> Result<()> {
+        if writes.ops.is_empty() {
+            return Ok(());
+        }
+        writes.bytes = 0;
         writer
-            .add_document(schema::to_document(&self.fields, article))
+            .run(std::mem::take(&mut writes.ops))
             .map_err(|e| self.index_err(e))?;
         Ok(())
     }
 
+    fn id_term(&self, id: &str) -> Term {
+        Term::from_field_text(self.fields.id, id)
+    }
+
     /// Deletes the document with this id, if there is one.
     pub(crate) fn delete_id(&self, writer: &IndexWriter, id: &str) {
-        writer.delete_term(Term::from_field_text(self.fields.id, id));
+        writer.delete_term(self.id_term(id));
     }
 
     /// Commits, with the state saved first under the commit's opstamp: a crash between

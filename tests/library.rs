@@ -172,3 +172,55 @@ fn a_second_writer_gets_a_lock_error() {
     assert!(err.to_string().contains(".tantivy-writer.lock"));
     drop(held);
 }
+
+/// A file is read whole in one piece when small and in parts when large; either way
+/// the hash on record is the hash of the whole content (what `hash_file` gives, which
+/// decides whether a touched file is unchanged), and every record is read.
+#[test]
+fn the_recorded_hash_is_the_whole_files_at_every_size() {
+    use trove::ingest::{self, FileOutcome, Item};
+    let dir = tempfile::tempdir().unwrap();
+    let head = 64 * 1024;
+    for size in [1, 100, head - 1, head, head + 1, 3 * head + 17] {
+        // A text file of exactly `size` bytes.
+        let mut text = String::from("Title\n\n");
+        while text.len() < size {
+            text.push_str("word ");
+        }
+        text.truncate(size.max(1));
+        let path = write(dir.path(), &format!("t{size}.txt"), &text);
+        let outcome = ingest::read_file(&path, &mut |_| {}).unwrap();
+        let FileOutcome::Read { hash, .. } = outcome else {
+            panic!("{size} bytes: {outcome:?}");
+        };
+        assert_eq!(
+            hash,
+            ingest::hash_file(&path).unwrap(),
+            "text of {size} bytes"
+        );
+
+        // JSON Lines of about `size` bytes: every line is a document.
+        let mut lines = String::new();
+        let mut n = 0;
+        while lines.len() < size {
+            lines.push_str(&format!("{{\"title\":\"r{n}\",\"body\":\"zebra {n}\"}}\n"));
+            n += 1;
+        }
+        let path = write(dir.path(), &format!("j{size}.jsonl"), &lines);
+        let mut docs = 0;
+        let outcome = ingest::read_file(&path, &mut |item| {
+            assert!(matches!(item, Item::Doc { .. }), "{item:?}");
+            docs += 1;
+        })
+        .unwrap();
+        let FileOutcome::Read { hash, .. } = outcome else {
+            panic!("{size} bytes: {outcome:?}");
+        };
+        assert_eq!(docs, n, "JSON lines of {} bytes", lines.len());
+        assert_eq!(
+            hash,
+            ingest::hash_file(&path).unwrap(),
+            "JSON lines of {size} bytes"
+        );
+    }
+}

@@ -248,9 +248,31 @@ fn special_kind(kind: &std::fs::FileType) -> &'static str {
     "not a file"
 }
 
+/// A file opened for reading, with its size and modification time as `fstat` gave
+/// them: the one stat a file being indexed costs.
+#[derive(Debug)]
+pub struct OpenFile {
+    file: File,
+    /// The format its extension names, if it names one.
+    by_extension: Option<Format>,
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch (0 when unknown).
+    pub mtime_ns: i128,
+}
+
 /// Opens `path` for reading without ever blocking: a FIFO put in place of a file after
-/// the walk saw it opens at once (O_NONBLOCK) and is then refused as not regular.
-fn open_regular(path: &Path) -> std::io::Result<Result<File, SkipReason>> {
+/// the walk saw it opens at once (O_NONBLOCK) and is then refused as not regular. A file
+/// whose extension trove has no parser for is skipped without being opened.
+pub fn open_file(path: &Path) -> Result<Result<OpenFile, SkipReason>, IngestError> {
+    let read_err = |source| IngestError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let by_extension = match sniff::by_extension(&sniff::extension(path)) {
+        Some(Err(reason)) => return Ok(Err(reason)),
+        Some(Ok(format)) => Some(format),
+        None => None,
+    };
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -258,12 +280,23 @@ fn open_regular(path: &Path) -> std::io::Result<Result<File, SkipReason>> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let file = options.open(path)?;
-    let kind = file.metadata()?.file_type();
+    let file = options.open(path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
+    let kind = meta.file_type();
     if !kind.is_file() {
         return Ok(Err(SkipReason::NotRegular(special_kind(&kind))));
     }
-    Ok(Ok(file))
+    let mtime_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
+    Ok(Ok(OpenFile {
+        file,
+        by_extension,
+        size: meta.len(),
+        mtime_ns,
+    }))
 }
 
 /// Reads one file with the default [`Limits`].
@@ -279,37 +312,47 @@ pub fn read_file_with(
     limits: Limits,
     sink: &mut dyn FnMut(Item),
 ) -> Result<FileOutcome, IngestError> {
+    match open_file(path)? {
+        Ok(file) => read_open(path, file, limits, sink),
+        Err(reason) => Ok(FileOutcome::Skipped(reason)),
+    }
+}
+
+/// How much of a file is read before its format is chosen; a file this small or smaller
+/// is read whole by one `read` call.
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// Reads a file opened by [`open_file`], as [`read_file_with`] does.
+pub fn read_open(
+    path: &Path,
+    open: OpenFile,
+    limits: Limits,
+    sink: &mut dyn FnMut(Item),
+) -> Result<FileOutcome, IngestError> {
     let read_err = |source| IngestError::Read {
         path: path.to_path_buf(),
         source,
     };
-    let by_extension = sniff::by_extension(&sniff::extension(path));
-    if let Some(Err(reason)) = by_extension {
-        return Ok(FileOutcome::Skipped(reason));
-    }
-    let file = match open_regular(path).map_err(read_err)? {
-        Ok(file) => file,
-        Err(reason) => return Ok(FileOutcome::Skipped(reason)),
-    };
-    let size = file.metadata().map_err(read_err)?.len();
+    let OpenFile {
+        mut file,
+        by_extension,
+        size,
+        ..
+    } = open;
     if size == 0 {
         return Ok(FileOutcome::Skipped(SkipReason::Empty));
     }
     let streamed = |f: Format| matches!(f, Format::JsonLines | Format::Json | Format::Mbox);
-    if let Some(Ok(format)) = by_extension {
-        if !streamed(format) && size > limits.max_file_bytes {
-            return Ok(FileOutcome::Skipped(SkipReason::TooLarge(
-                limits.max_file_bytes,
-            )));
-        }
-    }
-    let hashing = HashingReader {
-        inner: file,
-        hasher: xxhash_rust::xxh3::Xxh3::new(),
+    let too_large = || {
+        Ok(FileOutcome::Skipped(SkipReason::TooLarge(
+            limits.max_file_bytes,
+        )))
     };
-    let mut reader = BufReader::with_capacity(64 * 1024, hashing);
-    let head = reader.fill_buf().map_err(read_err)?.to_vec();
-    let format = match sniff::detect(path, &head) {
+    if by_extension.is_some_and(|f| !streamed(f)) && size > limits.max_file_bytes {
+        return too_large();
+    }
+    let (mut bytes, whole) = read_head(&mut file, size).map_err(read_err)?;
+    let format = match sniff::detect(path, &bytes[..bytes.len().min(HEAD_BYTES)]) {
         Ok(f) => f,
         Err(reason) => return Ok(FileOutcome::Skipped(reason)),
     };
@@ -321,36 +364,101 @@ pub fn read_file_with(
             Err(reason) => Item::Bad { reason },
         })
     };
-    match format {
-        Format::JsonLines => json::read_lines(&mut reader, &mut records).map_err(read_err)?,
-        Format::Json => {
-            if let Err(reason) = json::read_document(&mut reader, &mut records) {
-                sink(Item::Bad { reason });
-            }
+    if streamed(format) {
+        if whole {
+            read_records(format, &bytes[..], &mut records).map_err(read_err)?;
+            return Ok(FileOutcome::Read {
+                format,
+                hash: xxhash_rust::xxh3::xxh3_64(&bytes),
+            });
         }
-        Format::Mbox => email::read_mbox(&mut reader, &mut records).map_err(read_err)?,
-        Format::Text | Format::Html | Format::Markdown | Format::Email => {
-            if size > limits.max_file_bytes {
-                return Ok(FileOutcome::Skipped(SkipReason::TooLarge(
-                    limits.max_file_bytes,
-                )));
+        // Too big to hold: streamed a record at a time, hashed as it passes.
+        let hashing = HashingReader {
+            inner: std::io::Cursor::new(bytes).chain(file),
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+        };
+        let mut reader = BufReader::with_capacity(HEAD_BYTES, hashing);
+        read_records(format, &mut reader, &mut records).map_err(read_err)?;
+        // Whatever a parser left unread still counts in the hash.
+        std::io::copy(&mut reader, &mut std::io::sink()).map_err(read_err)?;
+        let hash = reader.into_inner().hasher.digest();
+        return Ok(FileOutcome::Read { format, hash });
+    }
+    if size > limits.max_file_bytes {
+        return too_large();
+    }
+    if !whole {
+        bytes.reserve((size as usize).saturating_sub(bytes.len()) + 1);
+        file.read_to_end(&mut bytes).map_err(read_err)?;
+    }
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match parse_document(&bytes, format, &file_name) {
+        Ok(doc) => records(None, Ok(doc)),
+        Err(reason) => return Ok(FileOutcome::Skipped(reason)),
+    }
+    Ok(FileOutcome::Read {
+        format,
+        hash: xxhash_rust::xxh3::xxh3_64(&bytes),
+    })
+}
+
+/// Reads the start of a file of `size` bytes (as `fstat` said): the whole of it when it
+/// holds at most `HEAD_BYTES`, usually in one `read` call. Returns the bytes and whether
+/// they are the whole file.
+///
+/// One byte more than `size` is asked for, so that a file that grew since is noticed
+/// (and read on). A read that returns everything `size` promised but no more is taken
+/// as the end of the file, which saves the usual second `read` that returns nothing.
+fn read_head(file: &mut File, size: u64) -> std::io::Result<(Vec<u8>, bool)> {
+    let want = (size.min(HEAD_BYTES as u64) as usize) + 1;
+    let mut buf = vec![0u8; want];
+    let mut filled = 0;
+    while filled < want {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => {
+                buf.truncate(filled);
+                return Ok((buf, true));
             }
-            let mut bytes = Vec::with_capacity(size as usize);
-            reader.read_to_end(&mut bytes).map_err(read_err)?;
-            let file_name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            match parse_document(&bytes, format, &file_name) {
-                Ok(doc) => records(None, Ok(doc)),
-                Err(reason) => return Ok(FileOutcome::Skipped(reason)),
+            Ok(n) => {
+                filled += n;
+                if filled < want && filled as u64 >= size {
+                    buf.truncate(filled);
+                    return Ok((buf, true));
+                }
             }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
-    // Whatever a parser left unread still counts in the hash.
-    std::io::copy(&mut reader, &mut std::io::sink()).map_err(read_err)?;
-    let hash = reader.into_inner().hasher.digest();
-    Ok(FileOutcome::Read { format, hash })
+    // More than `size` bytes: the file grew. Small enough still? Read on to be sure.
+    if size < HEAD_BYTES as u64 {
+        file.read_to_end(&mut buf)?;
+        if buf.len() <= HEAD_BYTES {
+            return Ok((buf, true));
+        }
+    }
+    Ok((buf, false))
+}
+
+/// Parses a many-record file (JSON Lines, a JSON document, mbox) from `reader`.
+fn read_records(
+    format: Format,
+    reader: impl BufRead,
+    records: &mut RecordSink,
+) -> std::io::Result<()> {
+    match format {
+        Format::JsonLines => json::read_lines(reader, records)?,
+        Format::Json => {
+            if let Err(reason) = json::read_document(reader, records) {
+                records(None, Err(reason));
+            }
+        }
+        _ => email::read_mbox(reader, records)?,
+    }
+    Ok(())
 }
 
 /// Parses the bytes of a single-document file.
