@@ -203,7 +203,22 @@ pub(crate) fn to_datetime(ts: Timestamp) -> DateTime {
 
 /// Article -> tantivy document.
 pub(crate) fn to_document(f: &Fields, a: &Article) -> TantivyDocument {
-    let mut doc = TantivyDocument::default();
+    // Sized for its values up front (the title and body go in twice), so that building
+    // it never copies it to grow.
+    let names: usize = a
+        .authors
+        .iter()
+        .chain(&a.tags)
+        .map(|s| 2 * s.len() + 32)
+        .sum();
+    let bytes = 2 * (a.title.len() + a.body.len())
+        + a.id.len()
+        + 2 * a.source.len()
+        + a.path.as_ref().map_or(0, String::len)
+        + 2 * a.publisher.as_ref().map_or(0, String::len)
+        + names
+        + 256;
+    let mut doc = TantivyDocument::with_capacity(bytes);
     doc.add_text(f.id, &a.id);
     doc.add_text(f.title, &a.title);
     // The title is searched as part of the text, so a word in both counts once per

@@ -88,10 +88,16 @@ impl State {
         let file = std::fs::File::create(&tmp).map_err(io_err)?;
         // Streamed through the compressor: no copy of the whole JSON in memory (tens of
         // MB for hundreds of thousands of files).
-        let mut encoder = zstd::Encoder::new(std::io::BufWriter::new(file), 3).map_err(io_err)?;
-        serde_json::to_writer(&mut encoder, self).map_err(|e| io_err(std::io::Error::other(e)))?;
-        let file = encoder
-            .finish()
+        // Buffered on both sides: serde_json writes token by token, and a call into the
+        // compressor per token cost more than the compression (1.9% of indexing CPU at
+        // 377,000 files, unbuffered).
+        let encoder = zstd::Encoder::new(std::io::BufWriter::new(file), 3).map_err(io_err)?;
+        let mut json = std::io::BufWriter::with_capacity(1 << 16, encoder);
+        serde_json::to_writer(&mut json, self).map_err(|e| io_err(std::io::Error::other(e)))?;
+        let file = json
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|encoder| encoder.finish())
             .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
             .map_err(io_err)?;
         file.sync_all().map_err(io_err)?;
