@@ -24,7 +24,7 @@ use tantivy::IndexWriter;
 
 use crate::article::Article;
 use crate::error::{Error, IngestError, Result};
-use crate::index::{TroveIndex, Writes, MIN_MEMORY_PER_THREAD};
+use crate::index::{Queued, TroveIndex, Writes, MIN_MEMORY_PER_THREAD};
 use crate::ingest::{self, FileOutcome, Item, Limits, SkipReason, Walked};
 use crate::state::{FileState, State};
 use crate::term;
@@ -417,7 +417,7 @@ fn wins(a: &Owner, b: &Owner) -> bool {
 
 struct Run<'a, 'e> {
     trove: &'a TroveIndex,
-    writer: IndexWriter,
+    writer: IndexWriter<Queued>,
     /// Writes not yet handed to the writer (all are before each commit).
     writes: Writes,
     state: State,

@@ -3,13 +3,18 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use tantivy::directory::error::LockError;
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::UserOperation;
+use tantivy::schema::document::Document;
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
+use tantivy::{
+    Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError,
+    Term,
+};
 
 use crate::article::Article;
 use crate::error::{Error, Result};
@@ -54,18 +59,99 @@ const DOCSTORE_ZSTD_LEVEL: i32 = 1;
 const DOCSTORE_BLOCK_BYTES: usize = 16 * 1024;
 
 /// Writes handed to tantivy's writer together and in order: one hand-over to its
-/// indexing threads per batch instead of one per document.
+/// indexing threads per batch instead of one per document (6% less indexing CPU).
+///
+/// tantivy's queue holds up to 10,000 hand-overs, which for batches is up to 640,000
+/// documents: the whole corpus could wait in memory while its indexing threads catch
+/// up (measured: 1.3 GB at 8x). So each document is counted from the hand-over until an
+/// indexing thread takes it (`Queued`), and `flush` waits while more than
+/// `BACKLOG_BYTES` of text waits.
 #[derive(Default)]
 pub(crate) struct Writes {
-    ops: Vec<UserOperation>,
-    /// Text bytes of the documents queued.
+    ops: Vec<UserOperation<Queued>>,
+    /// Text bytes of the documents queued here.
     bytes: usize,
+    backlog: Arc<Backlog>,
+}
+
+/// Text bytes handed over and not yet taken by an indexing thread, at most (about what
+/// tantivy's queue held when documents went one by one: 10,000 of 1.5 KB).
+const BACKLOG_BYTES: usize = 16 << 20;
+
+#[derive(Default)]
+struct Backlog {
+    bytes: Mutex<usize>,
+    taken: Condvar,
+}
+
+/// A document on its way to tantivy's indexing threads, counted in the backlog from the
+/// hand-over until one of them takes it.
+pub(crate) struct Queued {
+    doc: TantivyDocument,
+    /// Its text bytes.
+    size: usize,
+    /// What it counts for in the backlog now (0 before the hand-over and once taken).
+    counted: usize,
+    backlog: Arc<Backlog>,
+}
+
+impl Queued {
+    fn release(&mut self) {
+        if self.counted > 0 {
+            let mut bytes = self.backlog.bytes.lock().unwrap_or_else(|e| e.into_inner());
+            *bytes = bytes.saturating_sub(self.counted);
+            self.counted = 0;
+            if *bytes <= BACKLOG_BYTES / 2 {
+                self.backlog.taken.notify_all();
+            }
+        }
+    }
+}
+
+impl Drop for Queued {
+    fn drop(&mut self) {
+        self.release();
+    }
+}
+
+impl Document for Queued {
+    type Value<'a> = <TantivyDocument as Document>::Value<'a>;
+    type FieldsValuesIter<'a> = <TantivyDocument as Document>::FieldsValuesIter<'a>;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        self.doc.iter_fields_and_values()
+    }
+
+    /// An indexing thread takes the document: it leaves the backlog.
+    fn into_tantivy_document(mut self) -> TantivyDocument {
+        self.release();
+        std::mem::take(&mut self.doc)
+    }
 }
 
 impl Writes {
     /// Enough queued to hand over.
     pub(crate) fn is_full(&self) -> bool {
         self.ops.len() >= 64 || self.bytes >= 4 << 20
+    }
+
+    /// Waits while the indexing threads have more than `BACKLOG_BYTES` to take. Gives up
+    /// waiting when a second passes with nothing taken (a writer whose threads died takes
+    /// nothing; the next hand-over then reports its error).
+    fn wait_for_backlog(&self) {
+        let mut bytes = self.backlog.bytes.lock().unwrap_or_else(|e| e.into_inner());
+        while *bytes > BACKLOG_BYTES {
+            let before = *bytes;
+            let (now, timeout) = self
+                .backlog
+                .taken
+                .wait_timeout(bytes, Duration::from_secs(1))
+                .unwrap_or_else(|e| e.into_inner());
+            bytes = now;
+            if timeout.timed_out() && *bytes == before {
+                return;
+            }
+        }
     }
 }
 
@@ -187,14 +273,14 @@ impl TroveIndex {
 
     /// The index's writer, which holds its lock. While another process holds it, waits
     /// up to `wait` (polling), calling `on_wait` once, unless `stop` is set.
-    pub(crate) fn writer(
+    pub(crate) fn writer<D: Document>(
         &self,
         threads: usize,
         memory: usize,
         wait: Duration,
         stop: Option<&AtomicBool>,
         on_wait: &mut dyn FnMut(),
-    ) -> Result<IndexWriter> {
+    ) -> Result<IndexWriter<D>> {
         let deadline = Instant::now() + wait;
         let mut told = false;
         loop {
@@ -236,11 +322,14 @@ impl TroveIndex {
                 .ops
                 .push(UserOperation::Delete(self.id_term(&article.id)));
         }
-        writes.bytes += article.title.len() + article.body.len();
-        writes.ops.push(UserOperation::Add(schema::to_document(
-            &self.fields,
-            article,
-        )));
+        let size = article.title.len() + article.body.len() + 1;
+        writes.bytes += size;
+        writes.ops.push(UserOperation::Add(Queued {
+            doc: schema::to_document(&self.fields, article),
+            size,
+            counted: 0,
+            backlog: writes.backlog.clone(),
+        }));
     }
 
     /// Queues the deletion of the document with this id, if there is one.
@@ -248,15 +337,28 @@ impl TroveIndex {
         writes.ops.push(UserOperation::Delete(self.id_term(id)));
     }
 
-    /// Hands the queued writes to the writer, in order.
-    pub(crate) fn flush(&self, writer: &IndexWriter, writes: &mut Writes) -> Result<()> {
+    /// Hands the queued writes to the writer, in order, once the indexing threads' backlog
+    /// allows.
+    pub(crate) fn flush(&self, writer: &IndexWriter<Queued>, writes: &mut Writes) -> Result<()> {
         if writes.ops.is_empty() {
             return Ok(());
         }
+        writes.wait_for_backlog();
+        let mut ops = std::mem::take(&mut writes.ops);
+        let mut added = 0;
+        for op in &mut ops {
+            if let UserOperation::Add(queued) = op {
+                queued.counted = queued.size;
+                added += queued.size;
+            }
+        }
+        *writes
+            .backlog
+            .bytes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) += added;
         writes.bytes = 0;
-        writer
-            .run(std::mem::take(&mut writes.ops))
-            .map_err(|e| self.index_err(e))?;
+        writer.run(ops).map_err(|e| self.index_err(e))?;
         Ok(())
     }
 
@@ -272,7 +374,11 @@ impl TroveIndex {
     /// Commits, with the state saved first under the commit's opstamp: a crash between
     /// the two leaves a state that does not match the index, which the next run
     /// distrusts (it reads every file again) but still uses to find stale documents.
-    pub(crate) fn commit(&self, writer: &mut IndexWriter, state: &mut State) -> Result<u64> {
+    pub(crate) fn commit<D: Document>(
+        &self,
+        writer: &mut IndexWriter<D>,
+        state: &mut State,
+    ) -> Result<u64> {
         let prepared = writer.prepare_commit().map_err(|e| self.index_err(e))?;
         let opstamp = prepared.opstamp();
         if let Err(e) = state.save(&self.dir, opstamp) {
@@ -281,5 +387,46 @@ impl TroveIndex {
         }
         prepared.commit().map_err(|e| self.index_err(e))?;
         Ok(opstamp)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::Format;
+
+    /// Every document handed over leaves the backlog when an indexing thread takes it,
+    /// so the backlog is empty once the writes are committed (a count that leaked would
+    /// make later hand-overs wait).
+    #[test]
+    fn the_backlog_empties_as_documents_are_indexed() {
+        let dir = tempfile::tempdir().unwrap();
+        let trove = TroveIndex::open_or_create(dir.path()).unwrap();
+        let mut writer = trove
+            .writer::<Queued>(2, 64 << 20, Duration::ZERO, None, &mut || {})
+            .unwrap();
+        let mut writes = Writes::default();
+        for n in 0..1000 {
+            let article = Article {
+                id: format!("doc{n}"),
+                title: format!("Title {n}"),
+                date: None,
+                source: format!("https://example.com/{n}"),
+                authors: Vec::new(),
+                publisher: None,
+                tags: Vec::new(),
+                path: None,
+                body: "words ".repeat(n % 50 + 1),
+                format: Format::Text,
+            };
+            trove.queue_add(&mut writes, &article, n % 3 == 0);
+            if writes.is_full() {
+                trove.flush(&writer, &mut writes).unwrap();
+            }
+        }
+        trove.flush(&writer, &mut writes).unwrap();
+        trove.commit(&mut writer, &mut State::default()).unwrap();
+        assert_eq!(*writes.backlog.bytes.lock().unwrap(), 0);
+        assert_eq!(trove.num_docs().unwrap(), 1000);
     }
 }

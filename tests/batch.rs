@@ -58,6 +58,31 @@ fn set_mtime(path: &std::path::Path, secs: u64) {
         .unwrap();
 }
 
+/// A first run takes size and time from the open file (no `stat` in the walk); files it
+/// skips without opening (an extension trove has no parser for) are stat'ed instead, so
+/// the next run passes all of them by.
+#[test]
+fn what_a_first_run_skips_or_reads_is_unchanged_the_next_time() {
+    let env = TestEnv::with_corpus();
+    write_many(&env, "corpus/many", 5);
+    env.write("corpus/many/picture.png", b"\x89PNG\r\n\x1a\n not text");
+    env.write("corpus/many/empty.txt", "");
+    let (first, code) = summary(&env, &["corpus"]);
+    assert_eq!(code, 0);
+    assert_eq!(first["files"], 6);
+    let skipped: u64 = first["skipped"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(skipped, 2, "{first}");
+    let (again, _) = summary(&env, &["corpus"]);
+    assert_eq!(again["files"], 0);
+    assert_eq!(again["unchanged"], 8, "{again}");
+    assert_eq!(again["skipped"].as_object().unwrap().len(), 0, "{again}");
+}
+
 #[test]
 fn unchanged_files_are_not_read_again() {
     let env = TestEnv::with_corpus();
