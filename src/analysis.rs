@@ -420,27 +420,38 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
             return true;
         }
         let (near, far) = slots_of(word, self.cache.slots.len());
+        if let Some(far) = far {
+            // Both slots are loaded at once: when the near one misses, the far one is
+            // on its way already instead of a second wait on memory.
+            std::hint::black_box(self.cache.slots[far][0]);
+        }
         if let Some(stem) = cached_stem(&self.cache.slots[near], word) {
             token.text.clear();
             token.text.push_str(stem);
             return true;
         }
+        // The word, kept while the token's text becomes its stem.
+        let mut kept = [0u8; STEM_INLINE];
+        let kept = &mut kept[..word.len()];
+        kept.copy_from_slice(word);
         if let Some(far) = far {
-            if let Some(stem) = cached_stem(&self.cache.slots[far], word) {
-                let stem = stem.to_string();
-                remember(&mut self.cache.slots[near], word, stem.as_bytes());
-                token.text = stem;
+            if let Some(stem) = cached_stem(&self.cache.slots[far], kept) {
+                token.text.clear();
+                token.text.push_str(stem);
+                remember(&mut self.cache.slots[near], kept, token.text.as_bytes());
                 return true;
             }
         }
-        let stem = self.stemmer.stem(&token.text).into_owned();
-        if stem.len() <= STEM_INLINE {
-            remember(&mut self.cache.slots[near], word, stem.as_bytes());
+        let stem = self.stemmer.stem(&token.text);
+        if let std::borrow::Cow::Owned(stem) = stem {
+            token.text = stem;
+        }
+        if token.text.len() <= STEM_INLINE {
+            remember(&mut self.cache.slots[near], kept, token.text.as_bytes());
             if let Some(far) = far {
-                remember(&mut self.cache.slots[far], word, stem.as_bytes());
+                remember(&mut self.cache.slots[far], kept, token.text.as_bytes());
             }
         }
-        token.text = stem;
         true
     }
 
