@@ -856,14 +856,20 @@ impl Run<'_, '_> {
             return Ok(());
         };
         let mut items = Vec::new();
-        let result = ingest::read_file_with(&path, self.opts.limits, &mut |item| items.push(item));
+        let mut size = 0;
+        let result = ingest::open_file(&path).and_then(|opened| match opened {
+            Ok(open) => {
+                size = open.size;
+                ingest::read_open(&path, open, self.opts.limits, &mut |item| items.push(item))
+            }
+            Err(reason) => Ok(FileOutcome::Skipped(reason)),
+        });
         let mut ids = Vec::new();
         for item in items {
             self.apply_item(&path, key, old.mtime_ns, item, &mut ids)?;
         }
         match result {
             Ok(FileOutcome::Read { hash, .. }) => {
-                let size = std::fs::metadata(&path).map_or(0, |m| m.len());
                 self.summary.files += 1;
                 self.summary.bytes += size;
                 let w = Work {

@@ -64,8 +64,8 @@ const DOCSTORE_BLOCK_BYTES: usize = 16 * 1024;
 /// tantivy's queue holds up to 10,000 hand-overs, which for batches is up to 640,000
 /// documents: the whole corpus could wait in memory while its indexing threads catch
 /// up (measured: 1.3 GB at 8x). So each document is counted from the hand-over until an
-/// indexing thread takes it (`Queued`), and `flush` waits while more than
-/// `BACKLOG_BYTES` of text waits.
+/// indexing thread is done with it and drops it (`Queued`), and `flush` waits while more
+/// than `BACKLOG_BYTES` of text waits.
 #[derive(Default)]
 pub(crate) struct Writes {
     ops: Vec<UserOperation<Queued>>,
@@ -74,7 +74,7 @@ pub(crate) struct Writes {
     backlog: Arc<Backlog>,
 }
 
-/// Text bytes handed over and not yet taken by an indexing thread, at most (about what
+/// Text bytes handed over and not yet indexed, at most (about what
 /// tantivy's queue held when documents went one by one: 10,000 of 1.5 KB).
 const BACKLOG_BYTES: usize = 16 << 20;
 
@@ -85,32 +85,25 @@ struct Backlog {
 }
 
 /// A document on its way to tantivy's indexing threads, counted in the backlog from the
-/// hand-over until one of them takes it.
+/// hand-over until the indexing thread that indexed it drops it.
 pub(crate) struct Queued {
     doc: TantivyDocument,
     /// Its text bytes.
     size: usize,
-    /// What it counts for in the backlog now (0 before the hand-over and once taken).
+    /// What it counts for in the backlog (0 until the hand-over).
     counted: usize,
     backlog: Arc<Backlog>,
 }
 
-impl Queued {
-    fn release(&mut self) {
+impl Drop for Queued {
+    fn drop(&mut self) {
         if self.counted > 0 {
             let mut bytes = self.backlog.bytes.lock().unwrap_or_else(|e| e.into_inner());
             *bytes = bytes.saturating_sub(self.counted);
-            self.counted = 0;
             if *bytes <= BACKLOG_BYTES / 2 {
                 self.backlog.taken.notify_all();
             }
         }
-    }
-}
-
-impl Drop for Queued {
-    fn drop(&mut self) {
-        self.release();
     }
 }
 
@@ -121,12 +114,6 @@ impl Document for Queued {
     fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
         self.doc.iter_fields_and_values()
     }
-
-    /// An indexing thread takes the document: it leaves the backlog.
-    fn into_tantivy_document(mut self) -> TantivyDocument {
-        self.release();
-        std::mem::take(&mut self.doc)
-    }
 }
 
 impl Writes {
@@ -135,9 +122,9 @@ impl Writes {
         self.ops.len() >= 64 || self.bytes >= 4 << 20
     }
 
-    /// Waits while the indexing threads have more than `BACKLOG_BYTES` to take. Gives up
-    /// waiting when a second passes with nothing taken (a writer whose threads died takes
-    /// nothing; the next hand-over then reports its error).
+    /// Waits while the indexing threads have more than `BACKLOG_BYTES` to index. Gives up
+    /// waiting when a second passes with nothing indexed (a writer whose threads died
+    /// indexes nothing; the next hand-over then reports its error).
     fn wait_for_backlog(&self) {
         let mut bytes = self.backlog.bytes.lock().unwrap_or_else(|e| e.into_inner());
         while *bytes > BACKLOG_BYTES {
@@ -395,7 +382,7 @@ mod tests {
     use super::*;
     use crate::article::Format;
 
-    /// Every document handed over leaves the backlog when an indexing thread takes it,
+    /// Every document handed over leaves the backlog once an indexing thread is done with it,
     /// so the backlog is empty once the writes are committed (a count that leaked would
     /// make later hand-overs wait).
     #[test]
