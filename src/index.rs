@@ -38,6 +38,15 @@ const ALLOWED_BEFORE_INDEX: [&str; 8] = [
     "trove-files.json.zst.tmp",
 ];
 
+/// A temporary file of tantivy's atomic writes (`.tmp` and six letters or digits, renamed
+/// over `meta.json` or `.managed.json` once written): a process killed while creating an
+/// index leaves one behind, and the folder is still no one else's.
+fn is_atomic_write_leftover(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .and_then(|n| n.strip_prefix(".tmp"))
+        .is_some_and(|rest| rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// How new indexes store documents: zstd at level 1 in 16 KiB blocks. Measured on the
 /// news sets: the document store is the largest part of the index, and zstd makes it
 /// about a third smaller than tantivy's default lz4 for a fraction of a millisecond
@@ -177,13 +186,19 @@ impl TroveIndex {
             path: dir.to_path_buf(),
             source,
         })?;
+        let mut leftovers = Vec::new();
         for entry in entries.flatten() {
             let name = entry.file_name();
-            if !ALLOWED_BEFORE_INDEX.iter().any(|a| name == *a) {
+            if is_atomic_write_leftover(&name) {
+                leftovers.push(entry.path());
+            } else if !ALLOWED_BEFORE_INDEX.iter().any(|a| name == *a) {
                 return Err(Error::NotAnIndex {
                     path: dir.to_path_buf(),
                 });
             }
+        }
+        for leftover in leftovers {
+            let _ = std::fs::remove_file(leftover);
         }
         let (schema, _) = schema::build_schema();
         let index_err = |source| Error::Index {

@@ -281,6 +281,24 @@ fn a_folder_with_other_files_is_not_turned_into_an_index() {
     assert!(!env.path("stuff/meta.json").exists());
 }
 
+/// A run killed while tantivy was writing a new index's first files leaves one of its
+/// temporary files (`.tmpXXXXXX`, renamed over `meta.json` once written) and no
+/// `meta.json`: the next run creates the index there all the same (it refused, taking
+/// the folder for someone else's: seen once in the kill -9 test, reproduced by killing
+/// at each rename under strace).
+#[test]
+fn an_index_whose_creation_was_killed_is_created_by_the_next_run() {
+    let env = TestEnv::with_corpus();
+    env.write("idx/.managed.json", "[]");
+    env.write("idx/.tmpAg1hw0", "{\"half\": ");
+    let out = env.index(&["--index", "idx", "corpus"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(env.path("idx/meta.json").is_file());
+    assert!(!env.path("idx/.tmpAg1hw0").exists());
+    let out = env.run(&["--index", "idx", "search", "wikileaks"]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
 #[test]
 fn human_output_matches_the_golden_file() {
     let env = TestEnv::with_corpus();
