@@ -106,21 +106,39 @@ def dir_bytes(path):
 
 # ---------------------------------------------------------------- corpora
 
+# Written into each corpus folder's .done: a corpus made by an older harness (another
+# layout) is made again, and so are the corpora, JSON lines and indexes made from it.
+CORPUS_VERSION = "2: Reuters files carry their date line\n"
+
+
+def corpus_current(path):
+    done = path / ".done"
+    return done.exists() and done.read_text() == CORPUS_VERSION
+
+
 def base_corpus():
     """The news folders, plus Reuters and SciFact records as one text file each
-    (title line, blank line, body), so every tool reads the same files."""
+    (title line, blank line, for Reuters its date line and a blank line, body), so
+    every tool reads the same files. The date line is text to every tool; trove reads
+    it as the document's date, which the dated query filters on."""
     base = WORK / "corpus-1x"
-    if (base / ".done").exists():
+    if corpus_current(base):
         return base
-    if base.exists():
-        shutil.rmtree(base)
+    # Everything made from an older base goes with it.
+    for old in WORK.glob("corpus-*"):
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
+    for old in WORK.glob("index-*"):
+        shutil.rmtree(old)
     base.mkdir(parents=True)
     news = DATA / "news"
     shutil.copytree(news / "bbc", base / "bbc")
     shutil.copytree(news / "20news", base / "20news")
-    for name, path, title_key, body_key, id_key in [
-        ("reuters", news / "reuters21578.jsonl", "title", "body", "id"),
-        ("scifact", DATA / "eval" / "scifact" / "corpus.jsonl", "title", "text", "_id"),
+    for name, path, title_key, body_key, id_key, date_key in [
+        ("reuters", news / "reuters21578.jsonl", "title", "body", "id", "date"),
+        ("scifact", DATA / "eval" / "scifact" / "corpus.jsonl", "title", "text", "_id", None),
     ]:
         out = base / name
         out.mkdir()
@@ -131,9 +149,11 @@ def base_corpus():
                     continue  # nothing to search (737 Reuters records)
                 sub = out / f"{n // 1000:03d}"
                 sub.mkdir(exist_ok=True)
-                text = f"{rec.get(title_key) or ''}\n\n{rec.get(body_key) or ''}\n"
+                date = (rec.get(date_key) or "").strip() if date_key else ""
+                dateline = f"{date}\n\n" if date else ""
+                text = f"{rec.get(title_key) or ''}\n\n{dateline}{rec.get(body_key) or ''}\n"
                 (sub / f"{rec[id_key]}.txt").write_text(text, encoding="utf-8")
-    (base / ".done").write_text("")
+    (base / ".done").write_text(CORPUS_VERSION)
     return base
 
 
@@ -144,14 +164,14 @@ def scaled_corpus(scale):
     if scale == 1:
         return base
     path = WORK / f"corpus-{scale}x"
-    if (path / ".done").exists():
+    if corpus_current(path):
         return path
     if path.exists():
         shutil.rmtree(path)
     path.mkdir()
     for k in range(scale):
         shutil.copytree(base, path / f"copy{k + 1}", ignore=shutil.ignore_patterns(".done"))
-    (path / ".done").write_text("")
+    (path / ".done").write_text(CORPUS_VERSION)
     return path
 
 

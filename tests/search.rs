@@ -475,3 +475,36 @@ fn terminal_output_escapes_what_documents_hold() {
         stdout(&out)
     );
 }
+
+/// Without snippets (`-l`, `--fields` without them) the documents are read in the
+/// store's order, not the hits' order: the output must still be in rank order. Here
+/// the rank order is the reverse of the order the files were indexed in.
+#[test]
+fn hits_read_in_store_order_are_printed_in_rank_order() {
+    let env = TestEnv::new();
+    for i in 1..=40 {
+        // File i says "zebra" i times in a body of the same length: later files rank higher.
+        let words: Vec<&str> = (0..60)
+            .map(|k| if k < i { "zebra" } else { "grass" })
+            .collect();
+        env.write(
+            &format!("herd/f{i:02}.txt"),
+            format!("Zebra {i}\n\n{}\n", words.join(" ")),
+        );
+    }
+    let out = env.index(&["herd"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let with_snippets = ids(&env, &["--limit", "40", "zebra"]);
+    let without = ids(&env, &["--limit", "40", "--fields", "id,score", "zebra"]);
+    assert_eq!(with_snippets.len(), 40);
+    assert_eq!(without, with_snippets);
+
+    let out = env.run(&["search", "-l", "zebra"]);
+    let files: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| l.rsplit('/').next().unwrap().to_string())
+        .collect();
+    let expected: Vec<String> = (1..=40).rev().map(|i| format!("f{i:02}.txt")).collect();
+    assert_eq!(files, expected);
+}
