@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod article;
 pub mod batch;
 pub mod date;
+mod date_filter;
 pub mod deletion;
 pub mod error;
 pub mod eval;

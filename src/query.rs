@@ -19,14 +19,15 @@ use std::ops::Bound;
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, Query, QueryParser,
-    QueryParserError, RangeQuery, TermQuery,
+    QueryParserError, TermQuery,
 };
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputBound, UserInputLeaf};
 use tantivy::schema::{Field, IndexRecordOption, Schema};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Searcher, Term};
+use tantivy::{DateTime, Searcher, Term};
 
 use crate::date::{parse_period, Period};
+use crate::date_filter::DateFilter;
 use crate::error::{Error, Result};
 use crate::index::TroveIndex;
 use crate::schema::{self, QUERY_FIELDS};
@@ -145,14 +146,17 @@ pub(crate) fn build(
     let main = ctx
         .convert(&parser, ast)
         .map_err(|e| err(describe(text, &e)))?;
-    let filters = ctx.filters().map_err(err)?;
-    let query: Box<dyn Query> = if filters.is_empty() {
+    let (dates, filters) = ctx.filters().map_err(err)?;
+    let mut query: Box<dyn Query> = if filters.is_empty() {
         main
     } else {
         let mut clauses = vec![(Occur::Must, main)];
         clauses.extend(filters.into_iter().map(|f| (Occur::Must, f)));
         Box::new(BooleanQuery::new(clauses))
     };
+    if let Some((lower, upper)) = dates {
+        query = Box::new(DateFilter::new(query, lower, upper));
+    }
     Ok(Built { query, warnings })
 }
 
@@ -318,9 +322,11 @@ impl Ctx<'_> {
                 for (occur, child) in children {
                     // A date range beside words filters them (`cocoa date:1987-03`), as
                     // --since and --until do, instead of adding every dated document.
-                    if occur.is_none() && is_date_range(&child) {
-                        date_filters.push(self.convert(parser, child)?);
-                        continue;
+                    if occur.is_none() {
+                        if let Some(bounds) = date_bounds(&child) {
+                            date_filters.push(bounds);
+                            continue;
+                        }
                     }
                     clauses.push((occur.unwrap_or(default), self.convert(parser, child)?));
                 }
@@ -328,18 +334,17 @@ impl Ctx<'_> {
                     // Only exclusions: everything else.
                     clauses.push((Occur::Must, Box::new(AllQuery)));
                 }
-                let words: Option<Box<dyn Query>> = (!clauses.is_empty())
-                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>);
-                let mut required: Vec<(Occur, Box<dyn Query>)> =
-                    date_filters.into_iter().map(|q| (Occur::Must, q)).collect();
-                match (words, required.is_empty()) {
-                    (None, true) => Ok(Box::new(EmptyQuery)),
-                    (Some(words), true) => Ok(words),
-                    (words, false) => {
-                        required.extend(words.map(|w| (Occur::Must, w)));
-                        Ok(Box::new(BooleanQuery::new(required)))
-                    }
+                let mut query: Box<dyn Query> = match (clauses.is_empty(), date_filters.is_empty())
+                {
+                    (false, _) => Box::new(BooleanQuery::new(clauses)),
+                    (true, true) => Box::new(EmptyQuery),
+                    // Dates alone: every document dated so.
+                    (true, false) => Box::new(AllQuery),
+                };
+                for (lower, upper) in date_filters {
+                    query = Box::new(DateFilter::new(query, lower, upper));
                 }
+                Ok(query)
             }
             UserInputAst::Boost(inner, boost) => Ok(Box::new(BoostQuery::new(
                 self.convert(parser, *inner)?,
@@ -526,8 +531,9 @@ impl Ctx<'_> {
         list.into_iter().map(|(w, _, b)| (w, b)).collect()
     }
 
-    /// `--since`, `--until`, `--source`, `--publisher`, `--author` as filter queries.
-    fn filters(&self) -> std::result::Result<Vec<Box<dyn Query>>, String> {
+    /// `--since` and `--until` as date bounds (checked per document, see `date_filter`);
+    /// `--source`, `--publisher`, `--author` as filter queries.
+    fn filters(&self) -> std::result::Result<Filters, String> {
         let f = &self.trove.fields;
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
         let since = match &self.opts.since {
@@ -538,18 +544,13 @@ impl Ctx<'_> {
             Some(s) => Bound::Excluded(period(s, "--until")?.end),
             None => Bound::Unbounded,
         };
-        if !matches!((&since, &until), (Bound::Unbounded, Bound::Unbounded)) {
-            let term = |ts| Term::from_field_date(f.date, schema::to_datetime(ts));
-            let lower = match since {
-                Bound::Included(ts) => Bound::Included(term(ts)),
-                _ => Bound::Unbounded,
-            };
-            let upper = match until {
-                Bound::Excluded(ts) => Bound::Excluded(term(ts)),
-                _ => Bound::Unbounded,
-            };
-            filters.push(Box::new(RangeQuery::new(lower, upper)));
-        }
+        let dates =
+            (!matches!((&since, &until), (Bound::Unbounded, Bound::Unbounded))).then(|| {
+                (
+                    since.map(schema::to_datetime),
+                    until.map(schema::to_datetime),
+                )
+            });
         let any_of = |field: Field, values: &[String], normalize: bool| -> Option<Box<dyn Query>> {
             if values.is_empty() {
                 return None;
@@ -574,13 +575,41 @@ impl Ctx<'_> {
         filters.extend(any_of(f.source, &self.opts.sources, false));
         filters.extend(any_of(f.publisher_key, &self.opts.publishers, true));
         filters.extend(any_of(f.author_key, &self.opts.authors, true));
-        Ok(filters)
+        Ok((dates, filters))
     }
 }
 
-fn is_date_range(ast: &UserInputAst) -> bool {
-    matches!(ast, UserInputAst::Leaf(leaf) if matches!(leaf.as_ref(),
-        UserInputLeaf::Range { field: Some(f), .. } if f == "date"))
+/// Lower and upper bounds on a document's date.
+type DateBounds = (Bound<DateTime>, Bound<DateTime>);
+
+/// The command line's filters: date bounds, and queries every hit must match.
+type Filters = (Option<DateBounds>, Vec<Box<dyn Query>>);
+
+/// The bounds of a `date:` range leaf, as the rewrite left it (RFC 3339 times).
+fn date_bounds(ast: &UserInputAst) -> Option<DateBounds> {
+    let UserInputAst::Leaf(leaf) = ast else {
+        return None;
+    };
+    let UserInputLeaf::Range {
+        field: Some(field),
+        lower,
+        upper,
+    } = leaf.as_ref()
+    else {
+        return None;
+    };
+    if field != "date" {
+        return None;
+    }
+    let bound = |b: &UserInputBound| -> Option<Bound<DateTime>> {
+        let time = |s: &str| s.parse::<jiff::Timestamp>().ok().map(schema::to_datetime);
+        Some(match b {
+            UserInputBound::Inclusive(s) => Bound::Included(time(s)?),
+            UserInputBound::Exclusive(s) => Bound::Excluded(time(s)?),
+            UserInputBound::Unbounded => Bound::Unbounded,
+        })
+    };
+    Some((bound(lower)?, bound(upper)?))
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -68,6 +68,9 @@ pub const QUERY_FIELDS: [&str; 11] = [
     "id",
 ];
 
+/// The date field: indexed, stored and a fast column (filters read it per document).
+pub(crate) const DATE_FIELD: &str = "date";
+
 pub(crate) fn build_schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let indexed = |analyzer: &str| {
@@ -91,7 +94,7 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         body: b.add_text_field("body", indexed(TEXT_ANALYZER)),
         body_text: b.add_text_field("body_text", STORED),
         date: b.add_date_field(
-            "date",
+            DATE_FIELD,
             DateOptions::from(INDEXED)
                 .set_stored()
                 .set_fast()
