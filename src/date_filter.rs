@@ -11,7 +11,7 @@
 use std::ops::Bound;
 
 use tantivy::columnar::Column;
-use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DateTime, DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
 use crate::schema::DATE_FIELD;
@@ -80,16 +80,21 @@ struct DateFilterWeight {
 }
 
 impl DateFilterWeight {
-    fn column(reader: &SegmentReader) -> tantivy::Result<Column<DateTime>> {
-        reader.fast_fields().date(DATE_FIELD)
+    /// The segment's date column (tantivy 0.27 writes one even when no document of the
+    /// segment is dated; should a segment lack it, nothing there is dated).
+    fn column(reader: &SegmentReader) -> tantivy::Result<Option<Column<DateTime>>> {
+        reader.fast_fields().column_opt::<DateTime>(DATE_FIELD)
     }
 }
 
 impl Weight for DateFilterWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let Some(column) = Self::column(reader)? else {
+            return Ok(Box::new(EmptyScorer));
+        };
         let mut scorer = DateFilterScorer {
             inner: self.inner.scorer(reader, boost)?,
-            column: Self::column(reader)?,
+            column,
             lower: self.lower,
             upper: self.upper,
         };
@@ -98,10 +103,11 @@ impl Weight for DateFilterWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let column = Self::column(reader)?;
-        let dated_within = column
-            .values_for_doc(doc)
-            .any(|d| within(&self.lower, &self.upper, d));
+        let dated_within = Self::column(reader)?.is_some_and(|column| {
+            column
+                .values_for_doc(doc)
+                .any(|d| within(&self.lower, &self.upper, d))
+        });
         if !dated_within {
             return Err(TantivyError::InvalidArgument(format!(
                 "document {doc} is not dated within the filter's range"
@@ -198,8 +204,13 @@ mod tests {
             }
         }
         writer.commit().unwrap();
+        // A segment where nothing is dated.
+        for _ in 0..5 {
+            writer.add_document(doc!(word => "oil")).unwrap();
+        }
+        writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        assert!(searcher.segment_readers().len() > 1);
+        assert!(searcher.segment_readers().len() > 2);
 
         let day = |d: i64| DateTime::from_timestamp_secs(1_000_000 + d * 86_400);
         let words = || -> Box<dyn Query> {
