@@ -160,6 +160,12 @@ impl DocSet for DateFilterScorer {
     fn size_hint(&self) -> u32 {
         self.inner.size_hint()
     }
+
+    /// What it costs to go through them: the inner scorer's cost (an intersection picks
+    /// its lead by cost; a phrase's is far above its size).
+    fn cost(&self) -> u64 {
+        self.inner.cost()
+    }
 }
 
 impl Scorer for DateFilterScorer {

@@ -319,14 +319,18 @@ impl Ctx<'_> {
                 };
                 let mut clauses = Vec::with_capacity(children.len());
                 let mut date_filters = Vec::new();
+                let mut ranges: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 for (occur, child) in children {
                     // A date range beside words filters them (`cocoa date:1987-03`), as
                     // --since and --until do, instead of adding every dated document.
-                    if occur.is_none() {
-                        if let Some(bounds) = date_bounds(&child) {
-                            date_filters.push(bounds);
-                            continue;
+                    if occur.is_none() && is_date_range(&child) {
+                        match date_bounds(&child) {
+                            Some(bounds) => date_filters.push(bounds),
+                            // Bounds that are not RFC 3339 times (the rewrite always
+                            // makes them so): tantivy's range query, required.
+                            None => ranges.push((Occur::Must, self.convert(parser, child)?)),
                         }
+                        continue;
                     }
                     clauses.push((occur.unwrap_or(default), self.convert(parser, child)?));
                 }
@@ -334,13 +338,17 @@ impl Ctx<'_> {
                     // Only exclusions: everything else.
                     clauses.push((Occur::Must, Box::new(AllQuery)));
                 }
-                let mut query: Box<dyn Query> = match (clauses.is_empty(), date_filters.is_empty())
-                {
+                let dates_only = date_filters.len() + ranges.len() > 0;
+                let mut query: Box<dyn Query> = match (clauses.is_empty(), dates_only) {
                     (false, _) => Box::new(BooleanQuery::new(clauses)),
-                    (true, true) => Box::new(EmptyQuery),
+                    (true, false) => Box::new(EmptyQuery),
                     // Dates alone: every document dated so.
-                    (true, false) => Box::new(AllQuery),
+                    (true, true) => Box::new(AllQuery),
                 };
+                if !ranges.is_empty() {
+                    ranges.push((Occur::Must, query));
+                    query = Box::new(BooleanQuery::new(ranges));
+                }
                 for (lower, upper) in date_filters {
                     query = Box::new(DateFilter::new(query, lower, upper));
                 }
@@ -584,6 +592,11 @@ type DateBounds = (Bound<DateTime>, Bound<DateTime>);
 
 /// The command line's filters: date bounds, and queries every hit must match.
 type Filters = (Option<DateBounds>, Vec<Box<dyn Query>>);
+
+fn is_date_range(ast: &UserInputAst) -> bool {
+    matches!(ast, UserInputAst::Leaf(leaf) if matches!(leaf.as_ref(),
+        UserInputLeaf::Range { field: Some(f), .. } if f == "date"))
+}
 
 /// The bounds of a `date:` range leaf, as the rewrite left it (RFC 3339 times).
 fn date_bounds(ast: &UserInputAst) -> Option<DateBounds> {
