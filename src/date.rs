@@ -166,9 +166,12 @@ pub fn parse_period(text: &str) -> Option<Period> {
             .timestamp();
         Some(Period { start: ts, end })
     } else {
+        // A time: the second it falls in, the precision dates are indexed with (one
+        // nanosecond, cut to seconds in the index, matched nothing).
+        let second = ts.as_second();
         Some(Period {
-            start: ts,
-            end: Timestamp::new(ts.as_second(), ts.subsec_nanosecond() + 1).ok()?,
+            start: Timestamp::new(second, 0).ok()?,
+            end: Timestamp::new(second.checked_add(1)?, 0).ok()?,
         })
     }
 }
@@ -665,7 +668,7 @@ mod tests {
         assert_eq!(show("Nov 11, 2017"), pair("2017-11-11", "2017-11-12"));
         assert_eq!(
             show("2017-11-11T10:00:00Z"),
-            pair("2017-11-11T10:00:00Z", "2017-11-11T10:00:00Z")
+            pair("2017-11-11T10:00:00Z", "2017-11-11T10:00:01Z")
         );
         assert_eq!(show("2016-13"), None);
         assert_eq!(show("1492"), None);

@@ -160,6 +160,16 @@ fn dates_filter_and_sort() {
     // A date beside words filters them.
     assert_eq!(sorted(ids(&env, &["emails date:2017"])), ["n3", "n4"]);
     assert_eq!(ids(&env, &["cocoa date:1987"]), ["n2"]);
+    // A time is the second it names, however the range is written.
+    for q in [
+        "date:\"1987-02-26T15:01:01Z\"",
+        "cocoa date:\"1987-02-26T15:01:01Z\"",
+        "+date:\"1987-02-26T15:01:01Z\"",
+        "date:[1987-02-26T15:01:01Z TO 1987-02-26T15:01:01Z]",
+    ] {
+        assert_eq!(ids(&env, &[q]), ["n2"], "{q}");
+    }
+    assert!(ids(&env, &["date:\"1987-02-26T15:01:02Z\""]).is_empty());
     // Sorting: oldest first, newest first; undated documents last.
     assert_eq!(
         ids(&env, &["--sort", "date", "*"]),
