@@ -188,7 +188,14 @@ def corpus_jsonl(corpus):
         for line in proc.stdout:
             doc = json.loads(line)
             f.write(json.dumps({"title": doc["title"], "body": doc["body"]}) + "\n")
-        proc.wait()
+        code = proc.wait()
+    if code not in (0, 1, 2):
+        # A crashed conversion (killed, panicked) must not be kept as the peer's input;
+        # exit 2 is files trove could not read, which trove's own index lacks too.
+        tmp.unlink()
+        raise SystemExit(f"trove parse {corpus} failed (exit {code})")
+    if code == 2:
+        log(f"   trove parse: some files of {corpus} could not be read (left out for every tool)")
     tmp.rename(out)
     return out
 
