@@ -195,7 +195,7 @@ def corpus_jsonl(corpus):
         tmp.unlink()
         raise SystemExit(f"trove parse {corpus} failed (exit {code})")
     if code == 2:
-        log(f"   trove parse: some files of {corpus} could not be read (left out for every tool)")
+        log(f"   trove parse: some files of {corpus} could not be read (tantivy-cli gets the rest, as trove indexes the rest)")
     tmp.rename(out)
     return out
 
