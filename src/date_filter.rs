@@ -44,6 +44,16 @@ impl DateFilter {
     }
 }
 
+/// Whether the document has a date within the bounds.
+fn dated_within(
+    column: &Column<DateTime>,
+    doc: DocId,
+    lower: &Bound<DateTime>,
+    upper: &Bound<DateTime>,
+) -> bool {
+    column.values_for_doc(doc).any(|d| within(lower, upper, d))
+}
+
 fn within(lower: &Bound<DateTime>, upper: &Bound<DateTime>, date: DateTime) -> bool {
     let above = match lower {
         Bound::Included(l) => date >= *l,
@@ -103,12 +113,8 @@ impl Weight for DateFilterWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let dated_within = Self::column(reader)?.is_some_and(|column| {
-            column
-                .values_for_doc(doc)
-                .any(|d| within(&self.lower, &self.upper, d))
-        });
-        if !dated_within {
+        let column = Self::column(reader)?;
+        if !column.is_some_and(|c| dated_within(&c, doc, &self.lower, &self.upper)) {
             return Err(TantivyError::InvalidArgument(format!(
                 "document {doc} is not dated within the filter's range"
             )));
@@ -126,9 +132,7 @@ struct DateFilterScorer {
 
 impl DateFilterScorer {
     fn accepts(&self, doc: DocId) -> bool {
-        self.column
-            .values_for_doc(doc)
-            .any(|d| within(&self.lower, &self.upper, d))
+        dated_within(&self.column, doc, &self.lower, &self.upper)
     }
 
     /// Moves on from the inner scorer's document to the first one dated within range.

@@ -338,8 +338,8 @@ impl Ctx<'_> {
                     // Only exclusions: everything else.
                     clauses.push((Occur::Must, Box::new(AllQuery)));
                 }
-                let dates_only = date_filters.len() + ranges.len() > 0;
-                let mut query: Box<dyn Query> = match (clauses.is_empty(), dates_only) {
+                let has_dates = !date_filters.is_empty() || !ranges.is_empty();
+                let mut query: Box<dyn Query> = match (clauses.is_empty(), has_dates) {
                     (false, _) => Box::new(BooleanQuery::new(clauses)),
                     (true, false) => Box::new(EmptyQuery),
                     // Dates alone: every document dated so.
