@@ -25,6 +25,8 @@ BENCH = ROOT / "bench"
 WORK = BENCH / "work"
 DATA = ROOT.parent / "shared" / "data"
 TROVE = ROOT / "target" / "release" / "trove"
+# `cargo build-static` (.cargo/config.toml): x86_64 Linux only.
+TROVE_STATIC = ROOT / "target" / "x86_64-unknown-linux-gnu" / "release" / "trove"
 LUCENE_JARS = [
     "/usr/share/java/lucene-core-8.7.0.jar",
     "/usr/share/java/lucene-demo-8.7.0.jar",
@@ -206,6 +208,8 @@ class Tool:
     name = ""
     supports = ("one term", "two terms", "phrase")
     index_runs = 1
+    # Another tool whose index this one searches (it builds none itself).
+    index_of = None
 
     def available(self):
         return True
@@ -225,26 +229,42 @@ class Trove(Tool):
     name = "trove"
     index_runs = 3
     supports = ("one term", "two terms", "phrase", "dated")
+    bin = TROVE
 
     def index(self, corpus, dest):
-        return measured([str(TROVE), "--index", str(dest), "index", "--quiet",
+        return measured([str(self.bin), "--index", str(dest), "index", "--quiet",
                          "--threads", str(THREADS), str(corpus)])
 
     def search_cmd(self, dest, corpus, query):
         if isinstance(query, tuple):
             word, since, until = query
-            return [str(TROVE), "--index", str(dest), "search", "--color", "never",
+            return [str(self.bin), "--index", str(dest), "search", "--color", "never",
                     "--since", since, "--until", until, word]
-        return [str(TROVE), "--index", str(dest), "search", "--color", "never", query]
+        return [str(self.bin), "--index", str(dest), "search", "--color", "never", query]
 
     def batch(self, dest, queries):
         qfile = WORK / "queries.txt"
         reps = 20
         qfile.write_text("\n".join(q for q in queries for _ in range(reps)) + "\n")
         start = time.perf_counter()
-        run([str(TROVE), "--index", str(dest), "search", "--batch", str(qfile), "--fields",
+        run([str(self.bin), "--index", str(dest), "search", "--batch", str(qfile), "--fields",
              "query_id,rank,id,title,snippet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return (time.perf_counter() - start) / (len(queries) * reps)
+
+
+class TroveStatic(Trove):
+    """trove as `cargo build-static` builds it (x86_64 Linux): the same code in one
+    statically linked executable, so nothing is left for the dynamic loader at start. It
+    searches the index the default build made; only whole-process queries differ."""
+    name = "trove-static"
+    bin = TROVE_STATIC
+    index_of = "trove"
+
+    def available(self):
+        return self.bin.exists()
+
+    def batch(self, dest, queries):
+        return None  # the same code as trove's in one process
 
 
 class TroveJsonl(Trove):
@@ -357,9 +377,13 @@ def shlex_quote(s):
 # ---------------------------------------------------------------- measuring
 
 def latency(cmd, runs):
-    """p50 and p95 of the whole command, in seconds, from hyperfine."""
+    """p50 and p95 of the whole command, in seconds, from hyperfine: at least `runs` runs
+    and 3 seconds (a few-millisecond command runs about a thousand times: twenty runs
+    left its p50 10-20% apart from one run of the harness to the next), started without a
+    shell (-N: hyperfine's correction for the shell's start is coarser than the
+    differences measured here)."""
     out = WORK / "hyperfine.json"
-    run(["hyperfine", "--warmup", "2", "--runs", str(runs), "--ignore-failure", "--style", "none",
+    run(["hyperfine", "-N", "--warmup", "5", "--min-runs", str(runs), "--ignore-failure", "--style", "none",
          "--export-json", str(out), "--", " ".join(shlex_quote(c) for c in cmd)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     times = sorted(json.loads(out.read_text())["results"][0]["times"])
@@ -406,8 +430,9 @@ def versions(tools):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--scales", default="1,2,4,8", help="corpus copies to measure (default 1,2,4,8)")
-    ap.add_argument("--runs", type=int, default=20, help="hyperfine runs per query")
-    ap.add_argument("--tools", default="trove,trove-jsonl,tantivy-cli,xapian,lucene8,ripgrep")
+    ap.add_argument("--runs", type=int, default=20,
+                    help="hyperfine runs per query, at least (and at least 3 seconds of them)")
+    ap.add_argument("--tools", default="trove,trove-static,trove-jsonl,tantivy-cli,xapian,lucene8,ripgrep")
     ap.add_argument("--merge", action="store_true",
                     help="keep the other tools' numbers from results.json (each tool's "
                          "entry says when it was measured)")
@@ -422,7 +447,7 @@ def main():
         return 0
     WORK.mkdir(parents=True, exist_ok=True)
     scales = [int(s) for s in args.scales.split(",")]
-    all_tools = [Trove(), TroveJsonl(), TantivyCli(), Xapian(), Lucene(), Ripgrep()]
+    all_tools = [Trove(), TroveStatic(), TroveJsonl(), TantivyCli(), Xapian(), Lucene(), Ripgrep()]
     wanted = set(args.tools.split(","))
     tools = []
     for t in all_tools:
@@ -433,24 +458,47 @@ def main():
         else:
             log(f"note: {t.name} is not installed; skipped")
     results = {"machine": machine(), "versions": versions(tools), "threads": THREADS, "scales": {}}
+    version = CORPUS_VERSION.strip()
     previous = {}
     if args.merge and (BENCH / "results.json").exists():
         previous = json.loads((BENCH / "results.json").read_text())
         results["versions"] = {**previous.get("versions", {}), **results["versions"]}
+    queries_only = set(filter(None, args.queries_only.split(",")))
     for scale in scales:
         corpus = scaled_corpus(scale)
         files = sum(1 for f in corpus.rglob("*") if f.is_file() and f.name != ".done")
         raw = dir_bytes(corpus)
         log(f"== {scale}x: {files} files, {raw / 1e6:.1f} MB")
-        entry = {"files": files, "bytes": raw, "tools": {}}
-        for name, r in previous.get("scales", {}).get(str(scale), {}).get("tools", {}).items():
+        entry = {"files": files, "bytes": raw, "corpus": version, "tools": {}}
+        before = previous.get("scales", {}).get(str(scale), {})
+        # Numbers kept from an earlier run count only if they were measured on this very
+        # corpus (same harness corpus version, same files and bytes).
+        same_corpus = (before.get("corpus") == version and before.get("files") == files
+                       and before.get("bytes") == raw)
+        if before and not same_corpus:
+            log(f"   earlier results for {scale}x were measured on another corpus: not kept")
+            before = {}
+        for name, r in before.get("tools", {}).items():
             if name not in wanted:
                 r.setdefault("measured_at", previous["machine"]["date"])
                 entry["tools"][name] = r
-        queries_only = set(filter(None, args.queries_only.split(",")))
+        # Every tool indexes first; then the queries are timed query by query, each tool in
+        # turn, so that the tools' latencies for one query are measured seconds apart, not
+        # minutes (this machine's speed drifts by 10% or more over minutes).
+        timed = []
         for tool in tools:
+            if tool.index_of:
+                dest = WORK / f"index-{tool.index_of}-{scale}x"
+                if not dest.exists():
+                    log(f"   {tool.name}: no index of {tool.index_of} to search; skipped")
+                    continue
+                r = {"index_of": tool.index_of, "queries": {},
+                     "measured_at": results["machine"]["date"]}
+                entry["tools"][tool.name] = r
+                timed.append((tool, dest, r))
+                continue
             dest = WORK / f"index-{tool.name}-{scale}x"
-            old = previous.get("scales", {}).get(str(scale), {}).get("tools", {}).get(tool.name, {})
+            old = before.get("tools", {}).get(tool.name, {})
             reuse = tool.name in queries_only and dest.exists() and old.get("index")
             if dest.exists() and not reuse:
                 shutil.rmtree(dest)
@@ -461,7 +509,7 @@ def main():
                 r["indexed_at"] = old.get("indexed_at", old.get("measured_at"))
             if tool.name in ("tantivy-cli", "trove-jsonl"):
                 corpus_jsonl(corpus)  # converted before the clock starts
-            log(f"   {tool.name}: {'queries' if reuse else 'indexing'}")
+            log(f"   {tool.name}: {'kept index' if reuse else 'indexing'}")
             # The quick indexers run several times and keep their best run: one run on a
             # shared 2-core machine is at the mercy of its neighbours.
             walls, m = [], None
@@ -482,24 +530,31 @@ def main():
                 r["index"]["mb_per_s"] = raw / 1e6 / m["wall"] if m["wall"] else None
                 r["index_bytes"] = dir_bytes(dest)
             r["queries"] = {}
-            for kind, queries in QUERIES.items():
-                if kind not in tool.supports:
-                    continue
-                p50s, p95s = [], []
-                for q in queries:
-                    p50, p95 = latency(tool.search_cmd(dest, corpus, q), args.runs)
-                    p50s.append(p50)
-                    p95s.append(p95)
-                r["queries"][kind] = {"p50": statistics.median(p50s), "p95": max(p95s)}
-            if "dated" in tool.supports:
-                p50, p95 = latency(tool.search_cmd(dest, corpus, DATED_QUERY), args.runs)
-                r["queries"]["dated"] = {"p50": p50, "p95": p95}
-            all_queries = [q for qs in QUERIES.values() for q in qs]
+            r["measured_at"] = results["machine"]["date"]
+            entry["tools"][tool.name] = r
+            timed.append((tool, dest, r))
+        log("   queries, each tool in turn")
+        warm(corpus, *(dest for _, dest, _ in timed))
+        for kind, queries in list(QUERIES.items()) + [("dated", [None])]:
+            samples = {tool.name: ([], []) for tool, _, _ in timed}
+            for q in queries:
+                for tool, dest, r in timed:
+                    if kind not in tool.supports:
+                        continue
+                    cmd = (tool.search_cmd(dest, corpus, DATED_QUERY) if kind == "dated"
+                           else tool.search_cmd(dest, corpus, q))
+                    p50, p95 = latency(cmd, args.runs)
+                    samples[tool.name][0].append(p50)
+                    samples[tool.name][1].append(p95)
+            for tool, dest, r in timed:
+                p50s, p95s = samples[tool.name]
+                if p50s:
+                    r["queries"][kind] = {"p50": statistics.median(p50s), "p95": max(p95s)}
+        all_queries = [q for qs in QUERIES.values() for q in qs]
+        for tool, dest, r in timed:
             b = tool.batch(dest, all_queries)
             if b is not None:
                 r["batch_per_query"] = b
-            r["measured_at"] = results["machine"]["date"]
-            entry["tools"][tool.name] = r
             log(f"   {tool.name}: {json.dumps(r)}")
         results["scales"][str(scale)] = entry
         (BENCH / "results.json").write_text(json.dumps(results, indent=2))
@@ -520,8 +575,15 @@ def ratio(a, b):
     return f"{a / b:.2f}"
 
 
+# The order of the tools in the report's tables.
+ORDER = ["trove", "trove-static", "trove-jsonl", "tantivy-cli", "xapian", "lucene8", "ripgrep"]
+
+
 def write_report(res):
     m = res["machine"]
+    for e in res["scales"].values():
+        e["tools"] = dict(sorted(e["tools"].items(),
+                                 key=lambda kv: ORDER.index(kv[0]) if kv[0] in ORDER else len(ORDER)))
     lines = ["# trove benchmark results", "",
              f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, "
              f"Linux {m['kernel']}. Made by `bench/run.sh`; raw numbers in `results.json`.", "",
@@ -541,6 +603,8 @@ def write_report(res):
                 lines.append(f"| {name} | {ix['wall']:.2f} s | {ix['cpu']:.2f} s | {ix['rss_mb']:.0f} MB | {heap} | "
                              f"{ix['docs_per_s']:,.0f} | {ix['mb_per_s']:.1f} | {size / 1e6:.1f} MB | "
                              f"{size / e['bytes']:.2f} |")
+            elif r.get("index_of"):
+                lines.append(f"| {name} | (searches {r['index_of']}'s index) | | | | | | | |")
             else:
                 lines.append(f"| {name} | (no index) | | | | | | | |")
         earlier = [f"{n} at {r['measured_at']}" for n, r in e["tools"].items()
@@ -568,7 +632,7 @@ def write_report(res):
                       f"{ratio(jsonl['index']['cpu'], tcli['index']['cpu'])} CPU.", ""]
         kinds = ["one term", "two terms", "phrase", "dated"]
         lines += ["Query latency as a whole process (start, open, search, print 10 hits; p50 / p95 "
-                  f"over the queries of each kind, hyperfine):", "",
+                  f"over the queries of each kind, hyperfine; the tools timed in turn, query by query):", "",
                   "| tool | " + " | ".join(kinds) + " | in-process per query |",
                   "|---|" + "---|" * (len(kinds) + 1)]
         for name, r in e["tools"].items():
@@ -579,10 +643,15 @@ def write_report(res):
                 q = r["queries"].get(k)
                 cells.append(f"{fmt_ms(q['p50'])} / {fmt_ms(q['p95'])}" if q else "n/a")
             lines.append(f"| {name} | " + " | ".join(cells) + f" | {fmt_ms(r.get('batch_per_query'))} |")
-        t1 = trove.get("queries", {}).get("one term", {}).get("p50")
-        lines += ["", "One-term query p50, trove / peer: " + ", ".join(
-            f"{n} {ratio(t1, r['queries'].get('one term', {}).get('p50'))}"
-            for n, r in e["tools"].items() if n != "trove"), ""]
+        for own in ("trove", "trove-static"):
+            t1 = e["tools"].get(own, {}).get("queries", {}).get("one term", {}).get("p50")
+            if t1 is None:
+                continue
+            lines += ["", f"One-term query p50, {own} / peer: " + ", ".join(
+                f"{n} {ratio(t1, r['queries'].get('one term', {}).get('p50'))}"
+                for n, r in e["tools"].items()
+                if not n.startswith("trove") and r.get("queries"))]
+        lines += [""]
     (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n")
 
 
