@@ -261,10 +261,27 @@ class TroveStatic(Trove):
     index_of = "trove"
 
     def available(self):
-        return self.bin.exists()
+        # A build that did not come out static (RUSTFLAGS set in the environment override
+        # the alias's flags) is not what this row claims to measure.
+        return self.bin.exists() and not has_interpreter(self.bin)
 
     def batch(self, dest, queries):
         return None  # the same code as trove's in one process
+
+
+def has_interpreter(path):
+    """True when the ELF executable at `path` names a dynamic loader (a PT_INTERP program
+    header): it is dynamically linked."""
+    import struct
+    with open(path, "rb") as f:
+        head = f.read(64)
+        if head[:4] != b"\x7fELF" or head[4] != 2:  # 64-bit ELF only
+            return True
+        phoff, = struct.unpack_from("<Q", head, 32)
+        phentsize, phnum = struct.unpack_from("<HH", head, 54)
+        f.seek(phoff)
+        table = f.read(phentsize * phnum)
+    return any(struct.unpack_from("<I", table, i * phentsize)[0] == 3 for i in range(phnum))
 
 
 class TroveJsonl(Trove):
@@ -427,6 +444,41 @@ def versions(tools):
     return v
 
 
+def index_all(to_index, corpus, files, raw, runs):
+    """Indexes with each tool of `to_index` ((tool, dest, result) triples), filling in each
+    result's "index" (its best run) and "index_bytes". The tools indexed once go first;
+    the quick ones then run `runs` times in rounds, each tool in turn, and keep their best
+    run: one run on a shared 2-core machine is at the mercy of its neighbours, and
+    rounds compare the tools under the same conditions, not minutes apart."""
+    order = sorted(to_index, key=lambda t: t[0].index_runs > 1)
+    best, walls, failed = {}, {}, set()
+    for attempt in range(max([runs] + [1])):
+        for tool, dest, r in order:
+            n = runs if tool.index_runs > 1 else 1
+            if attempt >= n or tool.name in failed:
+                continue
+            log(f"   {tool.name}: indexing" + (f", run {attempt + 1} of {n}" if n > 1 else ""))
+            if dest.exists():
+                shutil.rmtree(dest)
+            warm(corpus, corpus.with_suffix(".jsonl"))
+            one = tool.index(corpus, dest)
+            if one is None:
+                failed.add(tool.name)
+                continue
+            walls.setdefault(tool.name, []).append(one["wall"])
+            if tool.name not in best or one["wall"] < best[tool.name]["wall"]:
+                best[tool.name] = one
+    for tool, dest, r in order:
+        m = best.get(tool.name)
+        if m is None:
+            continue
+        m["walls"] = walls[tool.name]
+        m["docs_per_s"] = files / m["wall"] if m["wall"] else None
+        m["mb_per_s"] = raw / 1e6 / m["wall"] if m["wall"] else None
+        r["index"] = m
+        r["index_bytes"] = dir_bytes(dest)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--scales", default="1,2,4,8", help="corpus copies to measure (default 1,2,4,8)")
@@ -485,13 +537,10 @@ def main():
         # Every tool indexes first; then the queries are timed query by query, each tool in
         # turn, so that the tools' latencies for one query are measured seconds apart, not
         # minutes (this machine's speed drifts by 10% or more over minutes).
-        timed = []
+        timed, to_index = [], []
         for tool in tools:
             if tool.index_of:
                 dest = WORK / f"index-{tool.index_of}-{scale}x"
-                if not dest.exists():
-                    log(f"   {tool.name}: no index of {tool.index_of} to search; skipped")
-                    continue
                 r = {"index_of": tool.index_of, "queries": {},
                      "measured_at": results["machine"]["date"]}
                 entry["tools"][tool.name] = r
@@ -509,30 +558,32 @@ def main():
                 r["indexed_at"] = old.get("indexed_at", old.get("measured_at"))
             if tool.name in ("tantivy-cli", "trove-jsonl"):
                 corpus_jsonl(corpus)  # converted before the clock starts
-            log(f"   {tool.name}: {'kept index' if reuse else 'indexing'}")
-            # The quick indexers run several times and keep their best run: one run on a
-            # shared 2-core machine is at the mercy of its neighbours.
-            walls, m = [], None
-            for attempt in range(0 if reuse else args.index_runs if tool.index_runs > 1 else 1):
-                if dest.exists():
-                    shutil.rmtree(dest)
-                warm(corpus, corpus.with_suffix(".jsonl"))
-                one = tool.index(corpus, dest)
-                if one is None:
-                    break
-                walls.append(one["wall"])
-                if m is None or one["wall"] < m["wall"]:
-                    m = one
-            if m is not None:
-                m["walls"] = walls
-                r["index"] = m
-                r["index"]["docs_per_s"] = files / m["wall"] if m["wall"] else None
-                r["index"]["mb_per_s"] = raw / 1e6 / m["wall"] if m["wall"] else None
-                r["index_bytes"] = dir_bytes(dest)
+            if reuse:
+                log(f"   {tool.name}: kept index")
+            else:
+                to_index.append((tool, dest, r))
             r["queries"] = {}
             r["measured_at"] = results["machine"]["date"]
             entry["tools"][tool.name] = r
             timed.append((tool, dest, r))
+        index_all(to_index, corpus, files, raw, args.index_runs)
+        # A tool that searches another's index is timed only beside that tool, on the
+        # index it has (or kept) in this run.
+        present = {tool.name for tool, _, _ in timed}
+        for tool, dest, r in list(timed):
+            if tool.index_of and (tool.index_of not in present or not dest.exists()):
+                log(f"   {tool.name}: {tool.index_of} is not in this run; skipped")
+                timed.remove((tool, dest, r))
+                del entry["tools"][tool.name]
+        # Every command is run once before it is timed: hyperfine ignores failures (rg
+        # exits 1 on no match), and a command that fails would be timed as a fast one.
+        for tool, dest, r in list(timed):
+            q = QUERIES["one term"][0]
+            done = subprocess.run(tool.search_cmd(dest, corpus, q), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+            if done.returncode not in (0, 1):
+                log(f"   {tool.name}: its search failed (exit {done.returncode}); queries skipped")
+                timed.remove((tool, dest, r))
         log("   queries, each tool in turn")
         warm(corpus, *(dest for _, dest, _ in timed))
         for kind, queries in list(QUERIES.items()) + [("dated", [None])]:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks trove against tantivy-cli, Xapian, Lucene 8 and ripgrep on the same
 # documents in the same run, and writes bench/RESULTS.md and bench/scaling.png.
-#   bench/run.sh                  # corpus at 1x, 2x, 4x and 8x (about 40 minutes)
+#   bench/run.sh                  # corpus at 1x, 2x, 4x and 8x (about an hour)
 #   bench/run.sh --scales 1,2     # a quicker run
 # Peers are installed here (apt-get, cargo install); one that fails is skipped with a note.
 set -uo pipefail
