@@ -452,7 +452,7 @@ def index_all(to_index, corpus, files, raw, runs):
     rounds compare the tools under the same conditions, not minutes apart."""
     order = sorted(to_index, key=lambda t: t[0].index_runs > 1)
     best, walls, failed = {}, {}, set()
-    for attempt in range(max([runs] + [1])):
+    for attempt in range(max(runs, 1)):
         for tool, dest, r in order:
             n = runs if tool.index_runs > 1 else 1
             if attempt >= n or tool.name in failed:
