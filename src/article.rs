@@ -3,8 +3,9 @@
 use std::fmt;
 use std::path::Path;
 
-use jiff::Timestamp;
 use serde::Serialize;
+
+use crate::date::DocDate;
 
 /// The file format a document came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -64,8 +65,8 @@ pub struct Article {
     /// Stable identity: a record's own id, else derived from `source` (see [`Article::derive_id`]).
     pub id: String,
     pub title: String,
-    /// Publication time in UTC; a date-only value is that day at 00:00 UTC.
-    pub date: Option<Timestamp>,
+    /// Publication date as the document states it (offset kept; a day stays a day).
+    pub date: Option<DocDate>,
     /// Where the article lives: its canonical URL, else the file's `file://` URL.
     pub source: String,
     pub authors: Vec<String>,

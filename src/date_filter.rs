@@ -1,5 +1,5 @@
 //! A date filter checked document by document: the documents of a query whose date (the
-//! `date` fast column) lies within bounds.
+//! `date` fast column, the date as published; or `instant`) lies within bounds.
 //!
 //! tantivy's `RangeQuery` on a fast field reads the column of the whole segment to find
 //! the documents in range, whatever the words beside it match: `oil --since 1987-03
@@ -14,12 +14,12 @@ use tantivy::columnar::Column;
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DateTime, DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
-use crate::schema::DATE_FIELD;
-
 /// The documents of `inner` dated within `lower`..`upper`; undated ones never match.
 #[derive(Debug)]
 pub(crate) struct DateFilter {
     inner: Box<dyn Query>,
+    /// The fast date column compared.
+    field: &'static str,
     lower: Bound<DateTime>,
     upper: Bound<DateTime>,
 }
@@ -28,6 +28,7 @@ impl Clone for DateFilter {
     fn clone(&self) -> Self {
         DateFilter {
             inner: self.inner.box_clone(),
+            field: self.field,
             lower: self.lower,
             upper: self.upper,
         }
@@ -35,9 +36,15 @@ impl Clone for DateFilter {
 }
 
 impl DateFilter {
-    pub fn new(inner: Box<dyn Query>, lower: Bound<DateTime>, upper: Bound<DateTime>) -> Self {
+    pub fn new(
+        inner: Box<dyn Query>,
+        field: &'static str,
+        lower: Bound<DateTime>,
+        upper: Bound<DateTime>,
+    ) -> Self {
         DateFilter {
             inner,
+            field,
             lower,
             upper,
         }
@@ -72,6 +79,7 @@ impl Query for DateFilter {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(DateFilterWeight {
             inner: self.inner.weight(enable_scoring)?,
+            field: self.field,
             lower: self.lower,
             upper: self.upper,
         }))
@@ -85,6 +93,7 @@ impl Query for DateFilter {
 
 struct DateFilterWeight {
     inner: Box<dyn Weight>,
+    field: &'static str,
     lower: Bound<DateTime>,
     upper: Bound<DateTime>,
 }
@@ -92,14 +101,14 @@ struct DateFilterWeight {
 impl DateFilterWeight {
     /// The segment's date column (tantivy 0.27 writes one even when no document of the
     /// segment is dated; should a segment lack it, nothing there is dated).
-    fn column(reader: &SegmentReader) -> tantivy::Result<Option<Column<DateTime>>> {
-        reader.fast_fields().column_opt::<DateTime>(DATE_FIELD)
+    fn column(&self, reader: &SegmentReader) -> tantivy::Result<Option<Column<DateTime>>> {
+        reader.fast_fields().column_opt::<DateTime>(self.field)
     }
 }
 
 impl Weight for DateFilterWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let Some(column) = Self::column(reader)? else {
+        let Some(column) = self.column(reader)? else {
             return Ok(Box::new(EmptyScorer));
         };
         let mut scorer = DateFilterScorer {
@@ -113,7 +122,7 @@ impl Weight for DateFilterWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let column = Self::column(reader)?;
+        let column = self.column(reader)?;
         if !column.is_some_and(|c| dated_within(&c, doc, &self.lower, &self.upper)) {
             return Err(TantivyError::InvalidArgument(format!(
                 "document {doc} is not dated within the filter's range"
@@ -186,6 +195,8 @@ mod tests {
     use tantivy::schema::{DateOptions, DateTimePrecision, IndexRecordOption, Schema, STRING};
     use tantivy::{doc, Index};
 
+    const DATE_FIELD: &str = "date";
+
     /// The filter keeps exactly the documents tantivy's range query keeps beside the same
     /// words, for every kind of bound, with undated documents and several segments.
     #[test]
@@ -244,7 +255,7 @@ mod tests {
                     Box::new(RangeQuery::new(term(lower), term(upper))) as Box<dyn Query>,
                 ),
             ]);
-            let filter = DateFilter::new(words(), lower, upper);
+            let filter = DateFilter::new(words(), DATE_FIELD, lower, upper);
             let expected = searcher.search(&range, &DocSetCollector).unwrap();
             let got = searcher.search(&filter, &DocSetCollector).unwrap();
             assert_eq!(got, expected, "{lower:?} {upper:?}");
@@ -254,7 +265,12 @@ mod tests {
                 assert!(filter.explain(&searcher, *address).is_ok());
             }
         }
-        let lone = DateFilter::new(words(), Bound::Included(day(10)), Bound::Excluded(day(11)));
+        let lone = DateFilter::new(
+            words(),
+            DATE_FIELD,
+            Bound::Included(day(10)),
+            Bound::Excluded(day(11)),
+        );
         let all = searcher.search(&*words(), &DocSetCollector).unwrap();
         let kept = searcher.search(&lone, &DocSetCollector).unwrap();
         assert!(!kept.is_empty() && kept.len() < all.len());

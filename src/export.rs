@@ -15,7 +15,6 @@
 
 use std::io::{self, Write};
 
-use jiff::Timestamp;
 use serde::Serialize;
 use tantivy::collector::DocSetCollector;
 use tantivy::{DocAddress, TantivyDocument};
@@ -164,14 +163,10 @@ struct BulkTarget<'a> {
     id: &'a str,
 }
 
-/// RFC 3339 in UTC, to the second: `2017-11-11T00:00:00Z`.
-pub fn rfc3339(ts: Timestamp) -> String {
-    ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
 /// Appends `article` to `out` as the lines of `format`, each ending in a newline.
 pub fn write_document(format: ExportFormat, a: &Article, out: &mut Vec<u8>) -> io::Result<()> {
-    let date = a.date.map(rfc3339);
+    // As the document stated it: a day stays a day, a time keeps its offset.
+    let date = a.date.map(|d| d.to_string());
     match format {
         ExportFormat::Jsonl => serde_json::to_writer(
             &mut *out,
@@ -248,7 +243,7 @@ doc_mapping:
       fieldnorms: true
     - name: date
       type: datetime
-      input_formats: [rfc3339]
+      input_formats: [rfc3339, "%Y-%m-%d"]
       output_format: rfc3339
       fast: true
       fast_precision: seconds
@@ -328,7 +323,7 @@ mod tests {
         Article {
             id: "a1".into(),
             title: "Data firm CEO".into(),
-            date: Some("2017-11-11T15:30:00Z".parse().unwrap()),
+            date: crate::date::parse_date("2017-11-11T15:30:00Z"),
             source: "https://example.com/a".into(),
             authors: vec!["Chad Day".into(), "Jane Roe".into()],
             publisher: Some("The Associated Press".into()),
@@ -355,6 +350,18 @@ mod tests {
         assert_eq!(l.len(), 2);
         assert_eq!(l[0], serde_json::json!({"index": {"_id": "a1"}}));
         assert_eq!(l[1]["date"], "2017-11-11T15:30:00Z");
+        // Offsets and days are kept as the document stated them.
+        let mut a = article();
+        for date in ["2019-10-19T00:04:00+02:00", "2019-10-19"] {
+            a.date = crate::date::parse_date(date);
+            for format in [
+                ExportFormat::Jsonl,
+                ExportFormat::Quickwit,
+                ExportFormat::EsBulk,
+            ] {
+                assert_eq!(lines(format, &a).pop().unwrap()["date"], date);
+            }
+        }
         assert_eq!(l[1]["author"], serde_json::json!(["Chad Day", "Jane Roe"]));
         assert_eq!(l[1]["body"], "Line one.\nLine \"two\".");
     }

@@ -154,8 +154,8 @@ pub(crate) fn build(
         clauses.extend(filters.into_iter().map(|f| (Occur::Must, f)));
         Box::new(BooleanQuery::new(clauses))
     };
-    if let Some((lower, upper)) = dates {
-        query = Box::new(DateFilter::new(query, lower, upper));
+    for (field, lower, upper) in dates {
+        query = Box::new(DateFilter::new(query, field, lower, upper));
     }
     Ok(Built { query, warnings })
 }
@@ -224,6 +224,7 @@ impl Ctx<'_> {
                     Some(p) => Ok(date_range(
                         UserInputBound::Inclusive(rfc3339(p.start)),
                         UserInputBound::Exclusive(rfc3339(p.end)),
+                        p.calendar,
                     )),
                     None => Err(date_problem(&lit.phrase)),
                 }
@@ -240,7 +241,9 @@ impl Ctx<'_> {
                         field: "date".into(),
                     }));
                 }
-                Ok(date_range(lower_bound(lower)?, upper_bound(upper)?))
+                let (lower, lower_calendar) = lower_bound(lower)?;
+                let (upper, upper_calendar) = upper_bound(upper)?;
+                Ok(date_range(lower, upper, lower_calendar && upper_calendar))
             }
             UserInputLeaf::Literal(lit) => match &lit.field_name {
                 Some(field) if !known(field) => {
@@ -349,8 +352,8 @@ impl Ctx<'_> {
                     ranges.push((Occur::Must, query));
                     query = Box::new(BooleanQuery::new(ranges));
                 }
-                for (lower, upper) in date_filters {
-                    query = Box::new(DateFilter::new(query, lower, upper));
+                for (field, lower, upper) in date_filters {
+                    query = Box::new(DateFilter::new(query, field, lower, upper));
                 }
                 Ok(query)
             }
@@ -544,21 +547,38 @@ impl Ctx<'_> {
     fn filters(&self) -> std::result::Result<Filters, String> {
         let f = &self.trove.fields;
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
-        let since = match &self.opts.since {
-            Some(s) => Bound::Included(period(s, "--since")?.start),
-            None => Bound::Unbounded,
-        };
-        let until = match &self.opts.until {
-            Some(s) => Bound::Excluded(period(s, "--until")?.end),
-            None => Bound::Unbounded,
-        };
-        let dates =
-            (!matches!((&since, &until), (Bound::Unbounded, Bound::Unbounded))).then(|| {
-                (
-                    since.map(schema::to_datetime),
-                    until.map(schema::to_datetime),
-                )
-            });
+        let since = self
+            .opts
+            .since
+            .as_deref()
+            .map(|s| period(s, "--since"))
+            .transpose()?;
+        let until = self
+            .opts
+            .until
+            .as_deref()
+            .map(|s| period(s, "--until"))
+            .transpose()?;
+        if let (Some(s), Some(u)) = (&since, &until) {
+            if s.start >= u.end {
+                return Err(format!(
+                    "--since {:?} is after --until {:?}: no date can be both",
+                    self.opts.since.as_deref().unwrap_or_default(),
+                    self.opts.until.as_deref().unwrap_or_default()
+                ));
+            }
+        }
+        // Each bound is compared with the date as published (a year, a month, a day) or
+        // with the instant (a time of day was given).
+        let mut dates: Vec<DateBounds> = Vec::new();
+        if let Some(p) = since {
+            let bound = Bound::Included(schema::to_datetime(p.start));
+            dates.push((date_field(p.calendar), bound, Bound::Unbounded));
+        }
+        if let Some(p) = until {
+            let bound = Bound::Excluded(schema::to_datetime(p.end));
+            dates.push((date_field(p.calendar), Bound::Unbounded, bound));
+        }
         let any_of = |field: Field, values: &[String], normalize: bool| -> Option<Box<dyn Query>> {
             if values.is_empty() {
                 return None;
@@ -587,15 +607,26 @@ impl Ctx<'_> {
     }
 }
 
-/// Lower and upper bounds on a document's date.
-type DateBounds = (Bound<DateTime>, Bound<DateTime>);
+/// Lower and upper bounds on a document's date, and the column they are compared with.
+type DateBounds = (&'static str, Bound<DateTime>, Bound<DateTime>);
 
 /// The command line's filters: date bounds, and queries every hit must match.
-type Filters = (Option<DateBounds>, Vec<Box<dyn Query>>);
+type Filters = (Vec<DateBounds>, Vec<Box<dyn Query>>);
+
+/// The column a period is compared with: the date as published for a calendar period,
+/// the instant for a time.
+fn date_field(calendar: bool) -> &'static str {
+    if calendar {
+        schema::DATE_FIELD
+    } else {
+        schema::INSTANT_FIELD
+    }
+}
 
 fn is_date_range(ast: &UserInputAst) -> bool {
     matches!(ast, UserInputAst::Leaf(leaf) if matches!(leaf.as_ref(),
-        UserInputLeaf::Range { field: Some(f), .. } if f == "date"))
+        UserInputLeaf::Range { field: Some(f), .. }
+            if f == schema::DATE_FIELD || f == schema::INSTANT_FIELD))
 }
 
 /// The bounds of a `date:` range leaf, as the rewrite left it (RFC 3339 times).
@@ -611,9 +642,13 @@ fn date_bounds(ast: &UserInputAst) -> Option<DateBounds> {
     else {
         return None;
     };
-    if field != "date" {
+    let field = if field == schema::DATE_FIELD {
+        schema::DATE_FIELD
+    } else if field == schema::INSTANT_FIELD {
+        schema::INSTANT_FIELD
+    } else {
         return None;
-    }
+    };
     let bound = |b: &UserInputBound| -> Option<Bound<DateTime>> {
         let time = |s: &str| s.parse::<jiff::Timestamp>().ok().map(schema::to_datetime);
         Some(match b {
@@ -622,7 +657,7 @@ fn date_bounds(ast: &UserInputAst) -> Option<DateBounds> {
             UserInputBound::Unbounded => Bound::Unbounded,
         })
     };
-    Some((bound(lower)?, bound(upper)?))
+    Some((field, bound(lower)?, bound(upper)?))
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -699,9 +734,10 @@ fn rfc3339(ts: jiff::Timestamp) -> String {
     ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn date_range(lower: UserInputBound, upper: UserInputBound) -> UserInputAst {
+/// A range on the date as published (`calendar`) or on the instant.
+fn date_range(lower: UserInputBound, upper: UserInputBound, calendar: bool) -> UserInputAst {
     UserInputAst::Leaf(Box::new(UserInputLeaf::Range {
-        field: Some("date".into()),
+        field: Some(date_field(calendar).into()),
         lower,
         upper,
     }))
@@ -718,28 +754,35 @@ fn date_problem(text: &str) -> String {
 }
 
 /// A lower bound on a period: inclusive from its start; exclusive (`>2017`) from its end.
-fn lower_bound(b: UserInputBound) -> std::result::Result<UserInputBound, String> {
+/// With whether the period is a calendar one.
+fn lower_bound(b: UserInputBound) -> std::result::Result<(UserInputBound, bool), String> {
+    let p = |s: &str| parse_period(s).ok_or_else(|| date_problem(s));
     Ok(match b {
-        UserInputBound::Inclusive(s) => UserInputBound::Inclusive(rfc3339(
-            parse_period(&s).ok_or_else(|| date_problem(&s))?.start,
-        )),
-        UserInputBound::Exclusive(s) => UserInputBound::Inclusive(rfc3339(
-            parse_period(&s).ok_or_else(|| date_problem(&s))?.end,
-        )),
-        UserInputBound::Unbounded => UserInputBound::Unbounded,
+        UserInputBound::Inclusive(s) => {
+            let p = p(&s)?;
+            (UserInputBound::Inclusive(rfc3339(p.start)), p.calendar)
+        }
+        UserInputBound::Exclusive(s) => {
+            let p = p(&s)?;
+            (UserInputBound::Inclusive(rfc3339(p.end)), p.calendar)
+        }
+        UserInputBound::Unbounded => (UserInputBound::Unbounded, true),
     })
 }
 
 /// An upper bound on a period: inclusive to its end; exclusive (`<2017`) to its start.
-fn upper_bound(b: UserInputBound) -> std::result::Result<UserInputBound, String> {
+fn upper_bound(b: UserInputBound) -> std::result::Result<(UserInputBound, bool), String> {
+    let p = |s: &str| parse_period(s).ok_or_else(|| date_problem(s));
     Ok(match b {
-        UserInputBound::Inclusive(s) => UserInputBound::Exclusive(rfc3339(
-            parse_period(&s).ok_or_else(|| date_problem(&s))?.end,
-        )),
-        UserInputBound::Exclusive(s) => UserInputBound::Exclusive(rfc3339(
-            parse_period(&s).ok_or_else(|| date_problem(&s))?.start,
-        )),
-        UserInputBound::Unbounded => UserInputBound::Unbounded,
+        UserInputBound::Inclusive(s) => {
+            let p = p(&s)?;
+            (UserInputBound::Exclusive(rfc3339(p.end)), p.calendar)
+        }
+        UserInputBound::Exclusive(s) => {
+            let p = p(&s)?;
+            (UserInputBound::Exclusive(rfc3339(p.start)), p.calendar)
+        }
+        UserInputBound::Unbounded => (UserInputBound::Unbounded, true),
     })
 }
 

@@ -14,6 +14,7 @@ use crate::analysis::{CachedStemmer, WordTokenizer};
 use tantivy::{DateTime, Index, TantivyDocument};
 
 use crate::article::{Article, Format};
+use crate::date::DocDate;
 
 /// Analyzer for title and body: trove's words (`analysis.rs`), lowercased, accents
 /// folded, English stems. The name carries a version: changing the chain means a new
@@ -38,7 +39,13 @@ pub(crate) struct Fields {
     pub body: Field,
     /// The body as stored, for display and snippets.
     pub body_text: Field,
+    /// The date as published (its own wall clock, written as UTC): day and year filters,
+    /// statistics.
     pub date: Field,
+    /// The date's instant: sorting, and filters given with a time of day.
+    pub instant: Field,
+    /// The date as the document stated it (`2019-10-19T00:04:00+02:00`, `2019-10-19`).
+    pub date_text: Field,
     pub source: Field,
     pub author: Field,
     pub publisher: Field,
@@ -68,8 +75,10 @@ pub const QUERY_FIELDS: [&str; 11] = [
     "id",
 ];
 
-/// The date field: indexed, stored and a fast column (filters read it per document).
+/// The date as published: indexed and a fast column (filters read it per document).
 pub(crate) const DATE_FIELD: &str = "date";
+/// The date's instant, a fast column: `--sort date`, and filters with a time of day.
+pub(crate) const INSTANT_FIELD: &str = "instant";
 
 pub(crate) fn build_schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
@@ -96,10 +105,16 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         date: b.add_date_field(
             DATE_FIELD,
             DateOptions::from(INDEXED)
-                .set_stored()
                 .set_fast()
                 .set_precision(DateTimePrecision::Seconds),
         ),
+        instant: b.add_date_field(
+            INSTANT_FIELD,
+            DateOptions::default()
+                .set_fast()
+                .set_precision(DateTimePrecision::Seconds),
+        ),
+        date_text: b.add_text_field("date_text", STORED),
         source: b.add_text_field("source", STRING | STORED),
         author: b.add_text_field("author", text(NAME_ANALYZER)),
         publisher: b.add_text_field("publisher", text(NAME_ANALYZER)),
@@ -183,7 +198,9 @@ pub(crate) fn fields_of(schema: &Schema) -> Option<Fields> {
         title: f("title")?,
         body: f("body")?,
         body_text: f("body_text")?,
-        date: f("date")?,
+        date: f(DATE_FIELD)?,
+        instant: f(INSTANT_FIELD)?,
+        date_text: f("date_text")?,
         source: f("source")?,
         author: f("author")?,
         publisher: f("publisher")?,
@@ -231,8 +248,10 @@ pub(crate) fn to_document(f: &Fields, a: &Article) -> TantivyDocument {
     doc.add_text(f.body, &a.title);
     doc.add_text(f.body, &a.body);
     doc.add_text(f.body_text, &a.body);
-    if let Some(ts) = a.date {
-        doc.add_date(f.date, to_datetime(ts));
+    if let Some(date) = a.date {
+        doc.add_date(f.date, to_datetime(date.local_as_utc()));
+        doc.add_date(f.instant, to_datetime(date.instant));
+        doc.add_text(f.date_text, date.to_string());
     }
     doc.add_text(f.source, &a.source);
     for author in &a.authors {
@@ -266,10 +285,7 @@ pub(crate) fn from_document(f: &Fields, doc: &TantivyDocument) -> Article {
     Article {
         id: text(f.id).unwrap_or_default(),
         title: text(f.title).unwrap_or_default(),
-        date: doc
-            .get_first(f.date)
-            .and_then(|v| v.as_datetime())
-            .and_then(to_timestamp),
+        date: text(f.date_text).and_then(|t| DocDate::parse_canonical(&t)),
         source: text(f.source).unwrap_or_default(),
         authors: doc
             .get_all(f.author)

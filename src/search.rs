@@ -16,7 +16,7 @@ use crate::date::format_date;
 use crate::error::Result;
 use crate::index::TroveIndex;
 use crate::query::{self, QueryOptions};
-use crate::schema;
+use crate::schema::{self, INSTANT_FIELD};
 use crate::snippet::Highlighter;
 
 /// Longest snippet fragment, in characters.
@@ -76,8 +76,12 @@ pub struct Hit {
     pub score: f32,
     pub id: String,
     pub title: String,
-    /// `YYYY-MM-DD`, or RFC 3339 in UTC when the source gave a time of day.
+    /// `YYYY-MM-DD`, or RFC 3339 with the offset the document stated when it gave a
+    /// time of day (`2019-10-19T00:04:00+02:00`; `Z` for UTC or no stated offset).
     pub date: Option<String>,
+    /// The date's instant in seconds, for ordering hits merged from several indexes.
+    #[serde(skip)]
+    pub instant: Option<i64>,
     pub source: String,
     pub author: Option<String>,
     pub publisher: Option<String>,
@@ -183,7 +187,10 @@ impl<'a> Session<'a> {
                 let (top, total) = self
                     .run(
                         &query,
-                        &(page.order_by_fast_field::<DateTime>("date", order), Count),
+                        &(
+                            page.order_by_fast_field::<DateTime>(INSTANT_FIELD, order),
+                            Count,
+                        ),
                     )
                     .map_err(err)?;
                 (top.into_iter().map(|(_, a)| (None, a)).collect(), total)
@@ -254,6 +261,7 @@ impl<'a> Session<'a> {
                 id: article.id,
                 title: article.title,
                 date: article.date.map(format_date),
+                instant: article.date.map(|d| d.instant.as_second()),
                 source: article.source,
                 publisher: article.publisher,
                 tags: article.tags,
@@ -427,12 +435,12 @@ impl<'a> MultiSession<'a> {
         // Stable: equal keys keep index order, then each index's own order.
         match opts.sort {
             Sort::Score => hits.sort_by(|(_, a), (_, b)| b.score.total_cmp(&a.score)),
-            // `YYYY-MM-DD` and RFC 3339 in UTC sort as text; undated last either way.
-            Sort::Date => hits.sort_by(|(_, a), (_, b)| match (&a.date, &b.date) {
+            // By instant; undated last either way.
+            Sort::Date => hits.sort_by(|(_, a), (_, b)| match (&a.instant, &b.instant) {
                 (Some(x), Some(y)) => x.cmp(y),
                 (x, y) => x.is_none().cmp(&y.is_none()),
             }),
-            Sort::DateDesc => hits.sort_by(|(_, a), (_, b)| match (&a.date, &b.date) {
+            Sort::DateDesc => hits.sort_by(|(_, a), (_, b)| match (&a.instant, &b.instant) {
                 (Some(x), Some(y)) => y.cmp(x),
                 (x, y) => x.is_none().cmp(&y.is_none()),
             }),

@@ -7,7 +7,6 @@ use serde::Serialize;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, Term, TERMINATED};
 
-use crate::date::format_day;
 use crate::error::Result;
 use crate::index::TroveIndex;
 use crate::schema;
@@ -54,6 +53,13 @@ pub struct Space {
     pub fieldnorms: u64,
     /// Postings, positions, terms, fast columns and norms of each field.
     pub by_field: BTreeMap<String, u64>,
+}
+
+/// The day of a value of the `date` column: the date as published, written as UTC.
+fn utc_day(ts: jiff::Timestamp) -> String {
+    ts.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string()
 }
 
 pub fn stats(trove: &TroveIndex) -> Result<Stats> {
@@ -169,8 +175,8 @@ pub fn stats(trove: &TroveIndex) -> Result<Stats> {
         documents: searcher.num_docs(),
         segments: searcher.segment_readers().len(),
         index_bytes,
-        earliest: earliest.map(format_day),
-        latest: latest.map(format_day),
+        earliest: earliest.map(utc_day),
+        latest: latest.map(utc_day),
         undated,
         per_year,
         formats,

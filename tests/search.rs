@@ -518,3 +518,92 @@ fn hits_read_in_store_order_are_printed_in_rank_order() {
     let expected: Vec<String> = (1..=40).rev().map(|i| format!("f{i:02}.txt")).collect();
     assert_eq!(files, expected);
 }
+
+/// Dates keep the offset the document stated: days are the days as published, east and
+/// west of UTC; date-only values stay days; sorting is by the instant.
+#[test]
+fn dates_are_the_days_as_published() {
+    let env = TestEnv::new();
+    env.write(
+        "dated/records.jsonl",
+        concat!(
+            // 00:04 in Berlin on the 19th: the 18th in UTC.
+            r#"{"id": "east", "title": "East", "body": "zone words", "date": "2019-10-19T00:04:00+02:00"}"#,
+            "\n",
+            // 18:37 in Denver on the 22nd: the 23rd in UTC.
+            r#"{"id": "west", "title": "West", "body": "zone words", "date": "Thu, 22 Jul 1999 18:37:46 -0600"}"#,
+            "\n",
+            r#"{"id": "day", "title": "Day", "body": "zone words", "date": "2017-11-11"}"#,
+            "\n",
+            // The 18th in UTC, 1 h 26 min before `east`.
+            r#"{"id": "utc", "title": "Utc", "body": "zone words", "date": "2019-10-18T20:38:00Z"}"#,
+            "\n",
+        ),
+    );
+    let out = env.index(&["dated"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (hits, _) = env.search_json(&["--sort", "date", "zone"]);
+    let dates: Vec<(&str, &str)> = hits
+        .iter()
+        .map(|h| (h["id"].as_str().unwrap(), h["date"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            ("west", "1999-07-22T18:37:46-06:00"),
+            ("day", "2017-11-11"),
+            ("utc", "2019-10-18T20:38:00Z"),
+            ("east", "2019-10-19T00:04:00+02:00"),
+        ]
+    );
+    let found = |args: &[&str]| sorted(ids(&env, args));
+    assert_eq!(found(&["zone", "date:2019-10-19"]), ["east"]);
+    assert_eq!(found(&["zone", "date:2019-10-18"]), ["utc"]);
+    assert_eq!(found(&["date:1999-07-22"]), ["west"]);
+    assert!(found(&["date:1999-07-23"]).is_empty());
+    assert_eq!(found(&["date:2017-11-11"]), ["day"]);
+    assert_eq!(
+        found(&["zone", "--since", "2019-10-19", "--until", "2019-10-19"]),
+        ["east"]
+    );
+    assert_eq!(
+        found(&["zone", "--until", "2019-10-18"]),
+        ["day", "utc", "west"]
+    );
+    assert_eq!(
+        found(&["zone", "--since", "1999-07-22", "--until", "1999-07-22"]),
+        ["west"]
+    );
+    // A time of day is an instant: 22:04 UTC is `east`.
+    assert_eq!(found(&["zone", "date:\"2019-10-18T22:04:00Z\""]), ["east"]);
+    assert_eq!(
+        found(&["zone", "--since", "2019-10-18T21:00:00Z"]),
+        ["east"]
+    );
+    // Human output shows the date as published.
+    let out = env.run(&["search", "--color", "never", "zone", "date:2019-10-19"]);
+    assert!(
+        stdout(&out).contains("2019-10-19T00:04:00+02:00"),
+        "{}",
+        stdout(&out)
+    );
+    // Statistics count days and years as published.
+    let out = env.run(&["stats", "--json"]);
+    let s: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(s["earliest"], "1999-07-22");
+    assert_eq!(s["latest"], "2019-10-19");
+    assert_eq!(
+        s["per_year"],
+        serde_json::json!({"1999": 1, "2017": 1, "2019": 2})
+    );
+    // `get` and export keep the offset.
+    let out = env.run(&["get", "--json", "west"]);
+    assert!(
+        stdout(&out).contains(r#""date":"1999-07-22T18:37:46-06:00""#),
+        "{}",
+        stdout(&out)
+    );
+    let out = env.run(&["export"]);
+    assert!(stdout(&out).contains(r#""date":"2019-10-19T00:04:00+02:00""#));
+    assert!(stdout(&out).contains(r#""date":"2017-11-11""#));
+}

@@ -35,8 +35,14 @@ pub fn parse_message(bytes: &[u8]) -> Result<Extracted, String> {
         ..Extracted::default()
     };
     if let Some(raw) = message.header_raw("Date") {
-        doc.date =
-            parse_date(raw).or_else(|| message.date().and_then(|d| parse_date(&d.to_rfc3339())));
+        // mail-parser reads some obsolete forms ours does not; its reading is taken only
+        // when the year it found is written in the header (it reads `-0001` as 2000).
+        doc.date = parse_date(raw).or_else(|| {
+            let d = message.date()?;
+            raw.contains(&format!("{:04}", d.year))
+                .then(|| parse_date(&d.to_rfc3339()))
+                .flatten()
+        });
         if doc.date.is_none() {
             doc.warnings
                 .push(format!("unparseable date {:?} in Date header", raw.trim()));
@@ -199,7 +205,7 @@ Plain version, caf=E9.\r\n\
         assert_eq!(doc.authors, vec!["Jörg Müller"]);
         assert_eq!(
             doc.date.map(format_date).as_deref(),
-            Some("1993-04-06T05:02:03Z")
+            Some("1993-04-06T01:02:03-04:00")
         );
         assert_eq!(doc.source.as_deref(), Some("mid:abc.123@example.org"));
         assert_eq!(doc.body, "Plain version, café.");

@@ -44,8 +44,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use crate::date::DocDate;
 use dom_query::{Document, NodeData, NodeRef};
-use jiff::Timestamp;
 use regex::Regex;
 use serde_json::Value;
 
@@ -722,7 +722,7 @@ impl Page {
     }
 
     /// The publication date, and a warning when dates were found but none parsed.
-    fn date(&self, source: Option<&str>) -> (Option<Timestamp>, Option<String>) {
+    fn date(&self, source: Option<&str>) -> (Option<DocDate>, Option<String>) {
         let mut candidates: Vec<(String, String)> = Vec::new();
         for item in &self.ld {
             if let Some(s) = item.get("datePublished").and_then(first_string) {
@@ -1235,7 +1235,7 @@ fn domain_label(url: &str) -> Option<String> {
 }
 
 /// A date written in a URL's path (`/2017/11/11/`).
-fn url_date(url: &str) -> Option<Timestamp> {
+fn url_date(url: &str) -> Option<DocDate> {
     let c = URL_DATE.captures(url)?;
     parse_date(&format!("{}-{:0>2}-{:0>2}", &c[1], &c[2], &c[3]))
 }
@@ -1722,7 +1722,7 @@ mod tests {
             r#"<meta property="article:published_time" content="2017-11-11T10:00:00-05:00">"#,
             PROSE,
         );
-        assert_eq!(day(&doc).as_deref(), Some("2017-11-11T15:00:00Z"));
+        assert_eq!(day(&doc).as_deref(), Some("2017-11-11T10:00:00-05:00"));
         assert!(doc.warnings.is_empty());
     }
 
@@ -1772,7 +1772,7 @@ mod tests {
                 "article:publicationdate",
                 "name",
                 "Fri Mar 13 21:30:09 EST 2015",
-                "2015-03-14T02:30:09Z",
+                "2015-03-13T21:30:09-05:00",
             ),
             ("DC.date", "name", "March 9, 2017", "2017-03-09"),
             ("datePublished", "itemprop", "2017-03-09", "2017-03-09"),
@@ -1799,7 +1799,7 @@ mod tests {
                 r#"<abbr itemprop="datePublished" title="2016-12-08T12:06:00-08:00">12:06 PM</abbr>{PROSE}"#
             ),
         );
-        assert_eq!(day(&doc).as_deref(), Some("2016-12-08T20:06:00Z"));
+        assert_eq!(day(&doc).as_deref(), Some("2016-12-08T12:06:00-08:00"));
         assert!(doc.warnings.is_empty());
     }
 
@@ -2294,8 +2294,8 @@ mod tests {
     fn fixture_news_article_with_json_ld() {
         let doc = parse(include_str!("../../tests/fixtures/html/news-jsonld.html"));
         assert_eq!(doc.title, "Harbour city votes to close coal plant by 2030");
-        // 07:45 in Sydney is the evening before in UTC.
-        assert_eq!(day(&doc).as_deref(), Some("2021-06-13T21:45:00Z"));
+        // 07:45 in Sydney, the evening before in UTC: the date as published.
+        assert_eq!(day(&doc).as_deref(), Some("2021-06-14T07:45:00+10:00"));
         assert_eq!(doc.authors, vec!["Ana Ruiz", "Tom's Desk"]);
         assert_eq!(doc.publisher.as_deref(), Some("The Coastal Ledger"));
         assert_eq!(
@@ -2329,7 +2329,7 @@ mod tests {
             "../../tests/fixtures/html/blog-meta-only.html"
         ));
         assert_eq!(doc.title, "Sourdough starters in a cold kitchen");
-        assert_eq!(day(&doc).as_deref(), Some("2019-01-20T17:05:00Z"));
+        assert_eq!(day(&doc).as_deref(), Some("2019-01-20T18:05:00+01:00"));
         assert_eq!(doc.authors, vec!["Maren Holt"]);
         assert_eq!(doc.publisher.as_deref(), Some("Crumb & Crust"));
         assert_eq!(

@@ -300,7 +300,7 @@ fn looks_like_url(s: &str) -> bool {
 }
 
 /// Seconds since 1970, or milliseconds when the number is too large to be seconds.
-fn unix_time(n: f64) -> Option<jiff::Timestamp> {
+fn unix_time(n: f64) -> Option<crate::date::DocDate> {
     if !n.is_finite() {
         return None;
     }
@@ -344,7 +344,7 @@ mod tests {
         assert_eq!(doc.title, "Big news");
         assert_eq!(
             doc.date.map(format_date).as_deref(),
-            Some("2017-11-11T15:00:00Z")
+            Some("2017-11-11T10:00:00-05:00")
         );
         assert_eq!(doc.source.as_deref(), Some("https://example.com/a"));
         assert_eq!(doc.body, "The text.");

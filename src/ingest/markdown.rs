@@ -158,7 +158,7 @@ fn to_text(markdown: &str, take_heading: bool) -> (Option<String>, String) {
     (heading.filter(|h| !h.is_empty()), body)
 }
 
-fn date_from_file_name(name: &str) -> Option<jiff::Timestamp> {
+fn date_from_file_name(name: &str) -> Option<crate::date::DocDate> {
     let prefix = name.get(..10)?;
     let after = name.as_bytes().get(10).copied();
     let shaped = prefix.bytes().enumerate().all(|(i, b)| {

@@ -17,9 +17,8 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use jiff::Timestamp;
-
 use crate::article::{file_url, Article, Format};
+use crate::date::DocDate;
 use crate::error::IngestError;
 
 /// Files of a single-document format larger than this are skipped, not read (the
@@ -34,7 +33,7 @@ pub struct Extracted {
     /// The record's own id (JSON `id`/`_id`), if it has one.
     pub id: Option<String>,
     pub title: String,
-    pub date: Option<Timestamp>,
+    pub date: Option<DocDate>,
     pub authors: Vec<String>,
     pub publisher: Option<String>,
     /// A declared URL (canonical link, citation, Message-ID), if any.

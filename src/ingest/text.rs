@@ -26,10 +26,9 @@
 
 use std::sync::LazyLock;
 
-use jiff::Timestamp;
 use regex::Regex;
 
-use crate::date::parse_date;
+use crate::date::{parse_date, DocDate};
 use crate::ingest::Extracted;
 
 /// Longest title taken from a first line; a longer first line is a paragraph, not a
@@ -230,7 +229,7 @@ fn copyright_holder(para: &str) -> Option<String> {
 const KNOWN_OUTLETS: [&str; 4] = ["Phys.org", "Medical Xpress", "Tech Xplore", "Science X"];
 
 /// `November 11 2017, by Chad Day` -> (date, ["Chad Day"], outlet).
-fn parse_dateline(para: &str) -> Option<(Timestamp, Vec<String>, Option<String>)> {
+fn parse_dateline(para: &str) -> Option<(DocDate, Vec<String>, Option<String>)> {
     if para.contains('\n') || para.len() > 300 {
         return None;
     }
