@@ -25,7 +25,7 @@ use tantivy::IndexWriter;
 use crate::article::Article;
 use crate::error::{Error, IngestError, Result};
 use crate::index::{Queued, TroveIndex, Writes, MIN_MEMORY_PER_THREAD};
-use crate::ingest::{self, FileOutcome, Item, Limits, SkipReason, Walked};
+use crate::ingest::{self, FileOutcome, Item, Limits, SkipReason, WalkOptions, Walked};
 use crate::state::{FileState, State};
 use crate::term;
 
@@ -62,9 +62,10 @@ pub struct IndexOptions {
     pub wait: Duration,
     /// Set from outside (Ctrl-C) to commit what is done and stop.
     pub stop: Option<Arc<AtomicBool>>,
-    /// Follow symbolic links met inside folders (`--follow`).
-    pub follow: bool,
-    /// How far reading one file may go (`--max-file-size`).
+    /// How folders are walked: links, ignore files, globs.
+    pub walk: WalkOptions,
+    /// How far reading one file may go (`--max-file-size`), and which formats are read
+    /// (`--type`).
     pub limits: Limits,
 }
 
@@ -88,7 +89,7 @@ impl IndexOptions {
             commit_interval: Duration::from_secs(30),
             wait: Duration::ZERO,
             stop: None,
-            follow: false,
+            walk: WalkOptions::default(),
             limits: Limits::default(),
         }
     }
@@ -150,8 +151,23 @@ pub struct IndexSummary {
     pub commits: usize,
     /// True when a stop request ended the run early (what was done is committed).
     pub interrupted: bool,
+    /// Each file that failed and each bad record: the path and why (the first
+    /// `MAX_ERRORS_LISTED`; the counts above count all).
+    pub errors: Vec<Problem>,
     #[serde(serialize_with = "as_secs")]
     pub elapsed: Duration,
+}
+
+/// Most errors listed one by one in a summary.
+pub const MAX_ERRORS_LISTED: usize = 100_000;
+
+/// A file that could not be read, or a record in it that could not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub path: String,
+    /// `failed` (the file) or `bad_record` (a record in it).
+    pub kind: &'static str,
+    pub reason: String,
 }
 
 fn as_secs<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -180,6 +196,8 @@ struct Work {
     mtime_ns: i128,
     /// Same size as last time but another modification time: compare hashes first.
     check_hash: Option<u64>,
+    /// Named on the command line: read whatever its name says.
+    named: bool,
 }
 
 /// Where the files to read come from.
@@ -236,13 +254,13 @@ struct Finder<I> {
 /// A `Work`'s time before anything stat'ed its file.
 const UNSTATED: i128 = i128::MIN;
 
-fn find(
-    roots: &[PathBuf],
-    follow: bool,
+fn find<'a>(
+    roots: &'a [PathBuf],
+    walk: &WalkOptions,
     stat: bool,
-) -> Finder<impl Iterator<Item = std::result::Result<Walked, IngestError>> + '_> {
+) -> Finder<impl Iterator<Item = std::result::Result<Walked, IngestError>> + 'a> {
     Finder {
-        entries: ingest::walk(roots, follow),
+        entries: ingest::walk(roots, walk),
         seen: HashSet::new(),
         stat,
     }
@@ -254,7 +272,11 @@ impl<I: Iterator<Item = std::result::Result<Walked, IngestError>>> Iterator for 
     fn next(&mut self) -> Option<Found> {
         loop {
             return Some(match self.entries.next()? {
-                Ok(Walked { path, skip: None }) => match self.work(path) {
+                Ok(Walked {
+                    path,
+                    skip: None,
+                    named,
+                }) => match self.work(path, named) {
                     Ok(w) => {
                         if !self.seen.insert(path_key(&w.key)) {
                             continue;
@@ -266,6 +288,7 @@ impl<I: Iterator<Item = std::result::Result<Walked, IngestError>>> Iterator for 
                 Ok(Walked {
                     path,
                     skip: Some(reason),
+                    ..
                 }) => Found::Other(Note::Skipped(path, reason)),
                 Err(error) => Found::Other(Note::Unwalkable(error)),
             });
@@ -274,9 +297,9 @@ impl<I: Iterator<Item = std::result::Result<Walked, IngestError>>> Iterator for 
 }
 
 impl<I> Finder<I> {
-    fn work(&self, path: PathBuf) -> std::result::Result<Work, IngestError> {
+    fn work(&self, path: PathBuf, named: bool) -> std::result::Result<Work, IngestError> {
         if self.stat {
-            return stat(path);
+            return stat(path, named);
         }
         Ok(Work {
             key: Arc::from(canonical(&path)),
@@ -284,6 +307,7 @@ impl<I> Finder<I> {
             size: 0,
             mtime_ns: UNSTATED,
             check_hash: None,
+            named,
         })
     }
 }
@@ -322,6 +346,18 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
     if !trusted {
         state.distrust();
     }
+    // No path: the roots this index was built from, walked again.
+    let asked: Vec<PathBuf> = if opts.paths.is_empty() {
+        if state.roots.is_empty() {
+            return Err(Error::NoRoots {
+                path: opts.index_dir.clone(),
+            });
+        }
+        state.roots.iter().map(|r| term::from_lossless(r)).collect()
+    } else {
+        opts.paths.clone()
+    };
+    let roots_changed = record_roots(&mut state, &asked);
     let (owners, shared) = owners_from(&state);
     let mut run = Run {
         trove: &trove,
@@ -339,12 +375,10 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
         last_commit: Instant::now(),
         opts,
     };
+    run.dirty |= roots_changed;
 
-    let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) = opts
-        .paths
-        .iter()
-        .cloned()
-        .partition(|p| p.as_os_str() == STDIN_PATH);
+    let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) =
+        asked.into_iter().partition(|p| p.as_os_str() == STDIN_PATH);
     if !stdin.is_empty() {
         run.read_stdin()?;
     }
@@ -372,6 +406,22 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
     summary.total_documents = trove.num_docs()?;
     summary.elapsed = start.elapsed();
     Ok(summary)
+}
+
+/// Adds the folders and files of `paths` (not stdin) to the roots on record, each once:
+/// a root inside another is covered by it. Returns whether the record changed.
+fn record_roots(state: &mut State, paths: &[PathBuf]) -> bool {
+    let before = state.roots.clone();
+    for path in paths.iter().filter(|p| p.as_os_str() != STDIN_PATH) {
+        let root = canonical(&std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
+        if state.roots.iter().any(|r| under(&root, r)) {
+            continue;
+        }
+        state.roots.retain(|r| !under(r, &root));
+        state.roots.push(root);
+    }
+    state.roots.sort();
+    state.roots != before
 }
 
 /// A file and its modification time: who holds a document.
@@ -493,7 +543,7 @@ impl Run<'_, '_> {
         let mut unreadable: Vec<String> = Vec::new();
         let mut work = Vec::new();
         let mut unchanged = 0;
-        let mut found = find(&paths, self.opts.follow, true);
+        let mut found = find(&paths, &self.opts.walk, true);
         for finding in &mut found {
             let file = match finding {
                 Found::File(file) => file,
@@ -510,17 +560,21 @@ impl Run<'_, '_> {
                 key,
                 size,
                 mtime_ns,
+                named,
                 ..
             } = file;
             let known = self.state.files.get(&key);
             let mut check_hash = None;
             if let Some(old) = known.filter(|_| !self.opts.force) {
                 if old.size == size {
-                    if trusted && old.mtime_ns == mtime_ns {
+                    let excluded = old
+                        .format
+                        .is_some_and(|f| !self.opts.limits.types.allows(f));
+                    if trusted && old.mtime_ns == mtime_ns && !excluded {
                         unchanged += 1;
                         continue;
                     }
-                    check_hash = if trusted { old.hash } else { None };
+                    check_hash = if trusted && !excluded { old.hash } else { None };
                 }
             }
             work.push(Work {
@@ -529,6 +583,7 @@ impl Run<'_, '_> {
                 size,
                 mtime_ns,
                 check_hash,
+                named,
             });
         }
         self.summary.unchanged = unchanged;
@@ -563,11 +618,11 @@ impl Run<'_, '_> {
         let (work_tx, work_rx) = bounded::<Vec<Work>>(threads * 2);
         let (msg_tx, msg_rx) = bounded::<Vec<Msg>>(threads * 16);
         let stop = self.opts.stop.clone();
-        let follow = self.opts.follow;
+        let walk = self.opts.walk.clone();
         let mut interrupted = false;
         let outcome = std::thread::scope(|scope| -> Result<()> {
             let feeder_msgs = msg_tx.clone();
-            scope.spawn(move || feed_work(feed, follow, stop, work_tx, feeder_msgs));
+            scope.spawn(move || feed_work(feed, &walk, stop, work_tx, feeder_msgs));
             for _ in 0..threads {
                 let rx = work_rx.clone();
                 let tx = msg_tx.clone();
@@ -653,14 +708,19 @@ impl Run<'_, '_> {
             Msg::Done(w, items, result) => {
                 let ids = self.apply_items(&w, items)?;
                 match result {
-                    Ok(FileOutcome::Read { hash, .. }) => {
+                    Ok(FileOutcome::Read { hash, format }) => {
                         self.summary.files += 1;
                         self.summary.bytes += w.size;
-                        self.finish_file(&w, Some(hash), ids)?;
+                        self.finish_file(&w, Some(hash), Some(format), ids)?;
+                    }
+                    Ok(FileOutcome::Skipped(SkipReason::Excluded)) => {
+                        // Left out by --type: as if gone, so not on record (a run
+                        // without the filter reads it again).
+                        self.forget(&w.key, ids)?;
                     }
                     Ok(FileOutcome::Skipped(reason)) => {
                         self.skipped(&w.path, &reason);
-                        self.finish_file(&w, None, ids)?;
+                        self.finish_file(&w, None, None, ids)?;
                         if matches!(reason, SkipReason::TooLarge(_)) {
                             // Looked at again next run: the limit may be raised.
                             if let Some(f) = self.state.files.get_mut(&w.key) {
@@ -717,6 +777,13 @@ impl Run<'_, '_> {
             }
             Item::Bad { reason } => {
                 self.summary.bad_records += 1;
+                if self.summary.errors.len() < MAX_ERRORS_LISTED {
+                    self.summary.errors.push(Problem {
+                        path: term::path(path),
+                        kind: "bad_record",
+                        reason: reason.clone(),
+                    });
+                }
                 (self.on_event)(Event::BadRecord {
                     path,
                     reason: &reason,
@@ -763,8 +830,26 @@ impl Run<'_, '_> {
         Ok(())
     }
 
+    /// Takes a file off the record: its documents are removed (`ids` are those a read
+    /// cut short may have written already).
+    fn forget(&mut self, key: &Arc<str>, mut ids: Vec<String>) -> Result<()> {
+        self.dirty = true;
+        if let Some(old) = self.state.files.remove(key) {
+            ids.extend(old.ids);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        self.release(key, ids)
+    }
+
     /// Records a file read to the end, and removes the documents it no longer holds.
-    fn finish_file(&mut self, w: &Work, hash: Option<u64>, mut ids: Vec<String>) -> Result<()> {
+    fn finish_file(
+        &mut self,
+        w: &Work,
+        hash: Option<u64>,
+        format: Option<crate::article::Format>,
+        mut ids: Vec<String>,
+    ) -> Result<()> {
         self.dirty = true;
         ids.shrink_to_fit();
         let old = self.state.files.insert(
@@ -773,6 +858,7 @@ impl Run<'_, '_> {
                 size: w.size,
                 mtime_ns: w.mtime_ns,
                 hash,
+                format,
                 ids: ids.clone(),
             },
         );
@@ -792,6 +878,7 @@ impl Run<'_, '_> {
             size: u64::MAX,
             mtime_ns: 0,
             hash: None,
+            format: None,
             ids: Vec::new(),
         });
         entry.size = u64::MAX;
@@ -857,7 +944,7 @@ impl Run<'_, '_> {
         };
         let mut items = Vec::new();
         let mut size = 0;
-        let result = ingest::open_file(&path).and_then(|opened| match opened {
+        let result = ingest::open_file(&path, true).and_then(|opened| match opened {
             Ok(open) => {
                 size = open.size;
                 ingest::read_open(&path, open, self.opts.limits, &mut |item| items.push(item))
@@ -869,7 +956,7 @@ impl Run<'_, '_> {
             self.apply_item(&path, key, old.mtime_ns, item, &mut ids)?;
         }
         match result {
-            Ok(FileOutcome::Read { hash, .. }) => {
+            Ok(FileOutcome::Read { hash, format }) => {
                 self.summary.files += 1;
                 self.summary.bytes += size;
                 let w = Work {
@@ -878,8 +965,9 @@ impl Run<'_, '_> {
                     size,
                     mtime_ns: old.mtime_ns,
                     check_hash: None,
+                    named: true,
                 };
-                self.finish_file(&w, Some(hash), ids)
+                self.finish_file(&w, Some(hash), Some(format), ids)
             }
             Ok(FileOutcome::Skipped(_)) => Ok(()),
             Err(error) => {
@@ -890,6 +978,20 @@ impl Run<'_, '_> {
     }
 
     fn failed(&mut self, error: &IngestError) {
+        if self.summary.errors.len() < MAX_ERRORS_LISTED {
+            let chain = crate::error::display_chain(error);
+            let path = term::path(error.path());
+            // The message without the path it starts with.
+            let reason = chain
+                .split_once(&path)
+                .map(|(_, rest)| rest.trim_start_matches(':').trim().to_string())
+                .unwrap_or(chain);
+            self.summary.errors.push(Problem {
+                path,
+                kind: "failed",
+                reason,
+            });
+        }
         self.summary.failed += 1;
         (self.on_event)(Event::Failed { error });
     }
@@ -913,7 +1015,7 @@ impl Run<'_, '_> {
 /// finds (its skips and failures go to the applying thread as they are found).
 fn feed_work(
     feed: Feed,
-    follow: bool,
+    walk: &WalkOptions,
     stop: Option<Arc<AtomicBool>>,
     work_tx: Sender<Vec<Work>>,
     msg_tx: Sender<Vec<Msg>>,
@@ -933,7 +1035,7 @@ fn feed_work(
         }
         Feed::Walk(roots) => {
             let mut files = 0;
-            for finding in find(&roots, follow, false) {
+            for finding in find(&roots, walk, false) {
                 let sent = match finding {
                     Found::File(w) => {
                         files += 1;
@@ -962,7 +1064,7 @@ fn feed_work(
 }
 
 /// A walked file's size, time and key, as a file to read.
-fn stat(path: PathBuf) -> std::result::Result<Work, IngestError> {
+fn stat(path: PathBuf, named: bool) -> std::result::Result<Work, IngestError> {
     let meta = match std::fs::metadata(&path) {
         Ok(m) => m,
         Err(source) => return Err(IngestError::Read { path, source }),
@@ -978,6 +1080,7 @@ fn stat(path: PathBuf) -> std::result::Result<Work, IngestError> {
         size: meta.len(),
         mtime_ns,
         check_hash: None,
+        named,
     })
 }
 
@@ -1033,14 +1136,14 @@ fn parse_one(limits: Limits, mut w: Work, out: &mut Outbox) -> bool {
             return out.push(Msg::Same(Arc::new(w)));
         }
     }
-    let open = match ingest::open_file(&w.path) {
+    let open = match ingest::open_file(&w.path, w.named) {
         Ok(Ok(open)) => open,
         Ok(Err(reason)) => {
             if w.mtime_ns == UNSTATED {
                 // Skipped unopened: on record with its size and time all the same, so
                 // the next run passes it by as unchanged.
                 (w.size, w.mtime_ns) =
-                    stat(w.path.clone()).map_or((0, 0), |s| (s.size, s.mtime_ns));
+                    stat(w.path.clone(), w.named).map_or((0, 0), |s| (s.size, s.mtime_ns));
             }
             let skipped = Ok(FileOutcome::Skipped(reason));
             return out.push(Msg::Done(Arc::new(w), Vec::new(), skipped));

@@ -9,9 +9,11 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal};
 
 use trove::export::{ExportFormat, ExportOptions};
+use trove::ingest::{Limits, Types, WalkOptions};
 use trove::output::Delimited;
 use trove::query::{QueryOptions, MAX_FUZZY_DISTANCE};
 use trove::search::{SearchOptions, Sort};
+use trove::Format;
 
 use crate::commands;
 
@@ -247,10 +249,71 @@ pub struct DeleteArgs {
     pub wait: f64,
 }
 
+/// Which files `index` and `parse` read, and how far.
+#[derive(Debug, clap::Args)]
+pub struct FileArgs {
+    /// Follow symbolic links inside folders (links named on the command line always are)
+    #[arg(long = "follow", short = 'L')]
+    pub follow: bool,
+
+    /// Only files matching GLOB; `!GLOB` leaves files out (repeatable; as in rg and fd)
+    #[arg(
+        long = "glob",
+        short = 'g',
+        value_name = "GLOB",
+        allow_hyphen_values = true
+    )]
+    pub globs: Vec<String>,
+
+    /// Only files of this type (repeatable; --type-list shows the types)
+    #[arg(long = "type", short = 't', value_name = "TYPE", value_parser = parse_type)]
+    pub types: Vec<Format>,
+
+    /// Leave out files of this type (repeatable)
+    #[arg(long = "type-not", short = 'T', value_name = "TYPE", value_parser = parse_type)]
+    pub types_not: Vec<Format>,
+
+    /// Print the types --type takes, with their extensions, and exit
+    #[arg(long = "type-list")]
+    pub type_list: bool,
+
+    /// Do not honour .gitignore and .ignore files
+    #[arg(long = "no-ignore")]
+    pub no_ignore: bool,
+
+    /// Skip single-document files (text, HTML, Markdown, e-mail) larger than SIZE
+    /// (decompressed) without reading them; JSON, JSON Lines and mbox are streamed
+    /// [default: 256M]
+    #[arg(long = "max-file-size", value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<usize>,
+}
+
+impl FileArgs {
+    pub fn walk(&self) -> anyhow::Result<WalkOptions> {
+        Ok(WalkOptions::new(self.follow, self.no_ignore).with_globs(&self.globs)?)
+    }
+
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_file_bytes: self
+                .max_file_size
+                .map_or(trove::ingest::MAX_FILE_BYTES, |b| b as u64),
+            types: Types::new(&self.types, &self.types_not),
+        }
+    }
+}
+
+fn parse_type(text: &str) -> Result<Format, String> {
+    Format::from_name(text).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+        format!("unknown type {text:?}: use one of {}", names.join(", "))
+    })
+}
+
 #[derive(Debug, clap::Args)]
 pub struct ParseArgs {
     /// Files and folders to parse; `-` reads JSON Lines from stdin
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "type_list", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Print one JSON object per document (JSON Lines)
@@ -261,35 +324,26 @@ pub struct ParseArgs {
     #[arg(long = "color", value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// Follow symbolic links inside folders (links named on the command line always are)
-    #[arg(long = "follow", short = 'L')]
-    pub follow: bool,
-
-    /// Skip single-document files larger than SIZE, unread [default: 256M]
-    #[arg(long = "max-file-size", value_name = "SIZE", value_parser = parse_size)]
-    pub max_file_size: Option<usize>,
+    #[command(flatten)]
+    pub files: FileArgs,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct IndexArgs {
-    /// Files and folders to index; `-` reads JSON Lines from stdin
-    #[arg(required = true, value_name = "PATH")]
+    /// Files and folders to index; `-` reads JSON Lines from stdin. None: the paths this
+    /// index was built from, walked again
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Follow symbolic links inside folders (links named on the command line always are)
-    #[arg(long = "follow", short = 'L')]
-    pub follow: bool,
-
-    /// Skip single-document files (text, HTML, Markdown, e-mail) larger than SIZE
-    /// without reading them; JSON, JSON Lines and mbox are streamed [default: 256M]
-    #[arg(long = "max-file-size", value_name = "SIZE", value_parser = parse_size)]
-    pub max_file_size: Option<usize>,
+    #[command(flatten)]
+    pub files: FileArgs,
 
     /// Name every skipped file, every warning and every duplicate
     #[arg(long = "verbose", short = 'v')]
     pub verbose: bool,
 
-    /// No progress bar and no summary (errors are still shown)
+    /// Errors only: one short line each, at most 20 (`--json` lists them all); no
+    /// progress bar, no summary
     #[arg(long = "quiet", short = 'q')]
     pub quiet: bool,
 

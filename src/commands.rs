@@ -30,7 +30,29 @@ fn seconds(value: f64, flag: &str) -> anyhow::Result<Duration> {
         .map_err(|_| anyhow::anyhow!("{flag} {value}: give a number of seconds, 0 or more"))
 }
 
+/// `--type-list`: each type, and the extensions that name it.
+fn type_list() -> anyhow::Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    for (format, exts) in ingest::sniff::type_list() {
+        let exts: Vec<String> = exts
+            .iter()
+            .map(|e| {
+                if e.starts_with('(') {
+                    e.to_string()
+                } else {
+                    format!("*.{e}")
+                }
+            })
+            .collect();
+        ignore_closed_pipe(writeln!(out, "{}: {}", format, exts.join(", ")))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
+    if args.files.type_list {
+        return type_list();
+    }
     let mut opts = IndexOptions::new(index_dir.clone(), args.paths);
     if let Some(n) = args.threads {
         opts.threads = n;
@@ -41,10 +63,8 @@ pub fn index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
     }
     opts.prune = !args.no_prune;
     opts.force = args.force;
-    opts.follow = args.follow;
-    if let Some(bytes) = args.max_file_size {
-        opts.limits.max_file_bytes = bytes as u64;
-    }
+    opts.walk = args.files.walk()?;
+    opts.limits = args.files.limits();
     opts.wait = seconds(args.wait, "--wait")?;
     opts.commit_docs = args.commit_every;
     opts.commit_interval = seconds(args.commit_interval, "--commit-interval")?;
@@ -64,7 +84,7 @@ pub fn index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
                 .map_err(io::Error::other)
                 .and_then(|()| writeln!(out)),
         )?;
-    } else if !args.quiet || summary.had_errors() {
+    } else if !args.quiet {
         eprintln!("{}", output::index_summary_line(&summary, &index_dir));
     }
     Ok(if summary.interrupted {
@@ -137,6 +157,11 @@ pub fn delete(index_dir: PathBuf, args: DeleteArgs) -> anyhow::Result<ExitCode> 
 }
 
 pub fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
+    if args.files.type_list {
+        return type_list();
+    }
+    let walk = args.files.walk()?;
+    let limits = args.files.limits();
     let style = Style {
         color: args.color.resolve(),
     };
@@ -185,17 +210,17 @@ pub fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
             eprintln!("trove: {}", term::message(&display_chain(&e)));
         }
     }
-    let limits = ingest::Limits {
-        max_file_bytes: args
-            .max_file_size
-            .map_or(ingest::MAX_FILE_BYTES, |b| b as u64),
-    };
-    for entry in ingest::walk(&paths, args.follow) {
-        let path = match entry {
-            Ok(ingest::Walked { path, skip: None }) => path,
+    for entry in ingest::walk(&paths, &walk) {
+        let (path, named) = match entry {
+            Ok(ingest::Walked {
+                path,
+                skip: None,
+                named,
+            }) => (path, named),
             Ok(ingest::Walked {
                 path,
                 skip: Some(reason),
+                ..
             }) => {
                 eprintln!("trove: skipped {}: {reason}", term::path(&path));
                 continue;
@@ -206,10 +231,11 @@ pub fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
-        match ingest::read_file_with(&path, limits, &mut |item| {
+        match ingest::read_path(&path, named, limits, &mut |item| {
             print(&path, item, &mut documents, &mut errors)
         }) {
-            Ok(FileOutcome::Read { .. }) => {}
+            Ok(FileOutcome::Read { .. })
+            | Ok(FileOutcome::Skipped(ingest::SkipReason::Excluded)) => {}
             Ok(FileOutcome::Skipped(reason)) => {
                 eprintln!("trove: skipped {}: {reason}", term::path(&path))
             }

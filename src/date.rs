@@ -161,6 +161,19 @@ pub fn parse_date(input: &str) -> Option<DocDate> {
     plausible(date)
 }
 
+/// Like [`parse_date`], but the whole text must be the date: nothing may follow it
+/// (`On 21 Apr 93 17:03 GMT Chris wrote:` is not a date, though it starts with one).
+pub fn parse_date_exact(input: &str) -> Option<DocDate> {
+    let s = input
+        .trim()
+        .trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | '"' | '\''))
+        .trim();
+    if s.is_empty() || s.len() > 100 {
+        return None;
+    }
+    plausible(parse_whole(s)?)
+}
+
 /// The date when its year is one a document can have.
 fn plausible(date: DocDate) -> Option<DocDate> {
     let year = date.local().year();

@@ -13,12 +13,19 @@ pub enum IngestError {
         #[source]
         source: io::Error,
     },
+
+    /// A parser panicked on this file: a bug in trove, caught so the batch goes on.
+    #[error(
+        "cannot read {}: the parser crashed ({message}); this is a bug in trove, please report it with the file",
+        crate::term::path(path)
+    )]
+    Panic { path: PathBuf, message: String },
 }
 
 impl IngestError {
     pub fn path(&self) -> &std::path::Path {
         match self {
-            IngestError::Read { path, .. } => path,
+            IngestError::Read { path, .. } | IngestError::Panic { path, .. } => path,
         }
     }
 }
@@ -71,6 +78,16 @@ pub enum Error {
 
     #[error("invalid query {query:?}: {reason}")]
     Query { query: String, reason: String },
+
+    #[error(
+        "no paths to index, and the index at {} records none: name the files and folders \
+         to index (later runs without a path walk them again)",
+        crate::term::path(path)
+    )]
+    NoRoots { path: PathBuf },
+
+    #[error("invalid --glob {glob:?}: {reason}")]
+    Glob { glob: String, reason: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

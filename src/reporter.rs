@@ -11,6 +11,12 @@ use trove::Event;
 /// Messages shown about one file (or duplicates in all) before the rest are counted.
 const PER_FILE: usize = 5;
 
+/// Errors shown in all with `--quiet`, each one short line; the rest are counted.
+const QUIET_ERRORS: usize = 20;
+
+/// Longest line printed with `--quiet`.
+const QUIET_LINE_CHARS: usize = 200;
+
 pub struct IndexReporter {
     verbose: bool,
     quiet: bool,
@@ -20,6 +26,8 @@ pub struct IndexReporter {
     path: PathBuf,
     said: usize,
     duplicates: usize,
+    /// Errors seen (with `--quiet`, only the first `QUIET_ERRORS` are printed).
+    errors: usize,
 }
 
 impl IndexReporter {
@@ -32,6 +40,7 @@ impl IndexReporter {
             path: PathBuf::new(),
             said: 0,
             duplicates: 0,
+            errors: 0,
         }
     }
 
@@ -50,6 +59,20 @@ impl IndexReporter {
         match &self.bar {
             Some(bar) => bar.println(line),
             None => eprintln!("{line}"),
+        }
+    }
+
+    /// An error: with `--quiet`, one short line, and only the first few.
+    fn error(&mut self, path: &Path, message: &str) {
+        self.errors += 1;
+        if !self.quiet {
+            self.about_file(path, message);
+        } else if self.errors <= QUIET_ERRORS {
+            let mut line: String = message.chars().take(QUIET_LINE_CHARS).collect();
+            if message.chars().count() > QUIET_LINE_CHARS {
+                line.push('…');
+            }
+            self.say(&line);
         }
     }
 
@@ -115,7 +138,7 @@ impl IndexReporter {
                     )
                 }
             }
-            Event::BadRecord { path, reason } => self.about_file(
+            Event::BadRecord { path, reason } => self.error(
                 path,
                 &format!("{}: bad record: {reason}", trove::term::path(path)),
             ),
@@ -124,7 +147,7 @@ impl IndexReporter {
                     self.say(&format!("skipped {}: {reason}", trove::term::path(path)))
                 }
             }
-            Event::Failed { error } => self.say(&display_chain(error)),
+            Event::Failed { error } => self.error(error.path(), &display_chain(error)),
             Event::Duplicate { id, kept, dropped } => {
                 self.duplicates += 1;
                 if !self.quiet && self.duplicates <= self.limit() {
@@ -137,7 +160,16 @@ impl IndexReporter {
     }
 
     pub fn finish(&mut self) {
-        self.flush_file();
+        if self.quiet {
+            if self.errors > QUIET_ERRORS {
+                self.say(&format!(
+                    "{} more errors (`trove index --json` lists them all)",
+                    self.errors - QUIET_ERRORS
+                ));
+            }
+        } else {
+            self.flush_file();
+        }
         if !self.quiet && self.duplicates > self.limit() {
             self.say(&format!(
                 "{} more documents found in two files (--verbose shows all)",

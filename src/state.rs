@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::article::Format;
 use crate::error::{Error, Result};
 
 const FILE_NAME: &str = "trove-files.json.zst";
@@ -27,6 +28,9 @@ pub(crate) struct FileState {
     pub mtime_ns: i128,
     /// xxh3-64 of the content, when the whole file was read.
     pub hash: Option<u64>,
+    /// The format it was read as (what `--type` filters on), when it was read.
+    #[serde(default)]
+    pub format: Option<Format>,
     /// Ids of the documents the file gave, in order.
     pub ids: Vec<String>,
 }
@@ -36,6 +40,10 @@ pub(crate) struct State {
     version: u32,
     /// Opstamp of the commit this state describes.
     pub opstamp: Option<u64>,
+    /// The paths runs were asked to index (canonical), which `trove index` with no
+    /// path walks again.
+    #[serde(default)]
+    pub roots: Vec<String>,
     /// Canonical path -> state. The path is shared with the run's table of which file
     /// holds which document, so each is in memory once.
     pub files: BTreeMap<Arc<str>, FileState>,
@@ -121,6 +129,7 @@ mod tests {
                 size: 3,
                 mtime_ns: 1_700_000_000_000_000_000,
                 hash: Some(42),
+                format: Some(Format::Text),
                 ids: vec!["x".into()],
             },
         );

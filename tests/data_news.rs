@@ -21,7 +21,7 @@ fn news_dir() -> Option<PathBuf> {
 fn parse_all(path: &Path) -> (Vec<Article>, usize, usize) {
     let mut articles = Vec::new();
     let (mut bad, mut skipped) = (0, 0);
-    for entry in ingest::walk(&[path.to_path_buf()], false) {
+    for entry in ingest::walk(&[path.to_path_buf()], &ingest::WalkOptions::default()) {
         let file = entry.expect("readable").path;
         let outcome = ingest::read_file(&file, &mut |item| match item {
             Item::Doc { article, .. } => articles.push(*article),
@@ -219,9 +219,10 @@ fn news_ranking_keeps_titles_and_the_seed_first() {
         );
     }
     // Titles count: a BBC article's title as the query finds that article first.
-    let mut files: Vec<PathBuf> = ingest::walk(&[news.join("bbc")], false)
-        .map(|p| p.unwrap().path)
-        .collect();
+    let mut files: Vec<PathBuf> =
+        ingest::walk(&[news.join("bbc")], &ingest::WalkOptions::default())
+            .map(|p| p.unwrap().path)
+            .collect();
     files.sort();
     let (mut found, mut asked) = (0, 0);
     for file in files.iter().step_by(10) {

@@ -96,6 +96,7 @@ pub fn parse_message(bytes: &[u8]) -> Result<Extracted, String> {
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n");
+    super::rules::apply_to_message(&mut doc);
     Ok(doc)
 }
 

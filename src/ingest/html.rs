@@ -197,7 +197,20 @@ pub fn parse(html: &str) -> Extracted {
         None => (None, None),
     };
     out.body = drop_leading_title(&text.unwrap_or(visible), &out.title);
+    // Readability's byline may be a dateline (`November 11 2017, by Chad Day`): its
+    // names are the byline, its date a date found in the text.
+    let dateline = byline.as_deref().and_then(super::rules::dateline);
+    let byline = match &dateline {
+        Some(d) if !d.authors.is_empty() => Some(d.authors.join(", ")),
+        Some(_) => None,
+        None => byline,
+    };
     out.authors = page.authors(byline.as_deref());
+    // The article rules on the text: datelines, citations, notices.
+    super::rules::apply_to_body(&mut out);
+    if out.date.is_none() {
+        out.date = dateline.and_then(|d| d.date);
+    }
     out
 }
 

@@ -13,6 +13,10 @@
 //! | tags | `tags`, `topics`, `keywords`, `categories` (a list, or a comma-separated string) |
 //!
 //! Numbers as dates are Unix times (seconds, or milliseconds when that large).
+//!
+//! A JSON document that is not a record or a list of records (a package manifest, an
+//! API description, a settings file) is one document of its text values, with a note:
+//! its title from a name- or title-like key, its body every string in it.
 
 use std::io::{BufRead, Read};
 
@@ -128,7 +132,15 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
         let value = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-        (self.sink)(None, record(value));
+        let doc = match is_record(&value) {
+            true => record(value),
+            false => {
+                let mut text = TextValues::default();
+                text.add(&value);
+                Ok(text.into_document(&value))
+            }
+        };
+        (self.sink)(None, doc);
         Ok(())
     }
 
@@ -136,10 +148,107 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
         let mut number = 0;
         while let Some(value) = seq.next_element::<Value>()? {
             number += 1;
+            if number == 1 && !is_record(&value) {
+                // Not a list of records: the whole file is one document of its text.
+                let mut text = TextValues::default();
+                text.add(&value);
+                while let Some(value) = seq.next_element::<Value>()? {
+                    text.add(&value);
+                }
+                (self.sink)(None, Ok(text.into_document(&Value::Null)));
+                return Ok(());
+            }
             let result = record(value).map_err(|e| format!("record {number}: {e}"));
             (self.sink)(Some(number), result);
         }
         Ok(())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        let mut text = TextValues::default();
+        text.add(&Value::String(v.to_string()));
+        (self.sink)(None, Ok(text.into_document(&Value::Null)));
+        Ok(())
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<(), E> {
+        self.visit_str(&v)
+    }
+}
+
+/// An object with a title or a text field: a record.
+fn is_record(value: &Value) -> bool {
+    let Value::Object(map) = value else {
+        return false;
+    };
+    let fields = Fields::new(map);
+    fields.first(TITLE_KEYS).is_some() || fields.first(BODY_KEYS).is_some()
+}
+
+/// Most text gathered from a JSON document that is not records.
+const MAX_TEXT_BYTES: usize = 64 << 20;
+
+/// The text values of a JSON document that is not an article, gathered.
+#[derive(Default)]
+struct TextValues {
+    body: String,
+    truncated: bool,
+}
+
+impl TextValues {
+    fn add(&mut self, value: &Value) {
+        match value {
+            Value::String(s) => {
+                let s = s.trim();
+                if s.is_empty() {
+                    return;
+                }
+                if self.body.len() + s.len() + 1 > MAX_TEXT_BYTES {
+                    self.truncated = true;
+                    return;
+                }
+                if !self.body.is_empty() {
+                    self.body.push('\n');
+                }
+                self.body.push_str(s);
+            }
+            Value::Array(items) => items.iter().for_each(|v| self.add(v)),
+            Value::Object(map) => map.values().for_each(|v| self.add(v)),
+            _ => {}
+        }
+    }
+
+    /// The document: the title from `top`'s name- or title-like key (or an API
+    /// description's `info.title`), the body every string.
+    fn into_document(self, top: &Value) -> Extracted {
+        const TITLE_LIKE: &[&str] = &["title", "name", "displayName", "label", "summary"];
+        let title = match top {
+            Value::Object(map) => {
+                let fields = Fields::new(map);
+                fields
+                    .first(TITLE_LIKE)
+                    .and_then(scalar)
+                    .or_else(|| {
+                        fields
+                            .get("info")
+                            .and_then(|i| i.get("title"))
+                            .and_then(scalar)
+                    })
+                    .filter(|t| t.chars().count() <= 200)
+            }
+            _ => None,
+        };
+        let mut warnings =
+            vec!["not an article record: indexed as one document of its text values".to_string()];
+        if self.truncated {
+            warnings.push(format!("text beyond {} MiB left out", MAX_TEXT_BYTES >> 20));
+        }
+        Extracted {
+            title: title.unwrap_or_default(),
+            body: self.body,
+            warnings,
+            ..Extracted::default()
+        }
     }
 }
 
@@ -161,7 +270,9 @@ pub fn record(value: Value) -> Result<Extracted, String> {
             BODY_KEYS.join(", ")
         ));
     }
-    Ok(map_fields(&map))
+    let mut doc = map_fields(&map);
+    super::rules::apply_to_body(&mut doc);
+    Ok(doc)
 }
 
 /// The article's fields from an object's keys (also used for Markdown front matter).

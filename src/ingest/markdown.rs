@@ -27,6 +27,7 @@ pub fn parse(text: &str, file_name: &str) -> Extracted {
         doc.title = heading.unwrap_or_default();
     }
     doc.body = body;
+    super::rules::apply_to_body(&mut doc);
     if doc.date.is_none() {
         doc.date = date_from_file_name(file_name);
     }

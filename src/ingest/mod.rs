@@ -5,13 +5,20 @@
 //! Files that hold many records (JSON Lines, JSON arrays, mbox) are streamed: each
 //! document goes to the caller's sink as soon as it is parsed.
 
+pub mod compressed;
 pub mod decode;
 pub mod email;
+pub mod guard;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod print;
+pub mod rules;
 pub mod sniff;
 pub mod text;
+pub mod walk;
+
+pub use walk::{walk, WalkOptions, Walked};
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -63,23 +70,31 @@ pub enum Item {
 /// Why a file was deliberately not indexed. Not an error: the summary counts these.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SkipReason {
-    /// An extension trove has no parser for, and content it does not recognise.
-    Unsupported(String),
+    /// A kind that is never text, known by its extension (image, audio, archive...).
+    Kind(&'static str),
+    /// Its bytes are not text.
     Binary,
     Empty,
-    /// Larger than the limit (bytes) for a single-document file.
+    /// Larger than the limit (bytes) for a single-document file (decompressed bytes
+    /// for a compressed one).
     TooLarge(u64),
+    /// A compressed file that expands beyond reason.
+    Bomb,
     /// A symbolic link inside a folder, not followed (`--follow` follows them).
     Link,
     /// A FIFO, socket or device: never opened, since reading one can block forever.
     NotRegular(&'static str),
+    /// A folder that holds a search index, named as a path to index.
+    IndexFolder,
+    /// Of a format `-t/--type` or `-T/--type-not` leaves out (not reported: the run
+    /// treats it as gone from the folders).
+    Excluded,
 }
 
 impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SkipReason::Unsupported(ext) if ext.is_empty() => f.write_str("no extension"),
-            SkipReason::Unsupported(ext) => write!(f, "unsupported .{ext}"),
+            SkipReason::Kind(kind) => write!(f, "{kind}"),
             SkipReason::Binary => f.write_str("binary"),
             SkipReason::Empty => f.write_str("empty"),
             SkipReason::TooLarge(limit) => write!(
@@ -87,8 +102,15 @@ impl std::fmt::Display for SkipReason {
                 "larger than the {} limit for one document (--max-file-size)",
                 human_size(*limit)
             ),
+            SkipReason::Bomb => write!(
+                f,
+                "decompression bomb (expands over {}:1)",
+                compressed::MAX_RATIO
+            ),
             SkipReason::Link => f.write_str("symbolic link, not followed (--follow follows links)"),
             SkipReason::NotRegular(kind) => write!(f, "not a regular file ({kind})"),
+            SkipReason::IndexFolder => f.write_str("a search index, not documents"),
+            SkipReason::Excluded => f.write_str("excluded by --type or --type-not"),
         }
     }
 }
@@ -109,26 +131,59 @@ fn human_size(bytes: u64) -> String {
     format!("{bytes} bytes")
 }
 
-/// How far reading a file may go.
+/// Which formats a run reads (`-t/--type`, `-T/--type-not`), as a set of [`Format`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Types(u16);
+
+impl Types {
+    pub const ALL: Types = Types(u16::MAX);
+
+    /// `include` (every format when empty), less `exclude`.
+    pub fn new(include: &[Format], exclude: &[Format]) -> Types {
+        let bit = |f: &Format| 1u16 << Format::ALL.iter().position(|x| x == f).unwrap_or(15);
+        let mut set = if include.is_empty() {
+            u16::MAX
+        } else {
+            include.iter().map(bit).fold(0, |a, b| a | b)
+        };
+        for f in exclude {
+            set &= !bit(f);
+        }
+        Types(set)
+    }
+
+    pub fn allows(self, format: Format) -> bool {
+        let i = Format::ALL.iter().position(|x| *x == format).unwrap_or(15);
+        self.0 & (1 << i) != 0
+    }
+
+    pub fn is_all(self) -> bool {
+        Format::ALL.iter().all(|f| self.allows(*f))
+    }
+}
+
+impl Default for Types {
+    fn default() -> Self {
+        Types::ALL
+    }
+}
+
+/// How far reading a file may go, and which formats are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Largest single-document file read (`--max-file-size`).
+    /// Largest single-document file read (`--max-file-size`), in decompressed bytes.
     pub max_file_bytes: u64,
+    /// Formats read; a file of another is [`SkipReason::Excluded`].
+    pub types: Types,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_file_bytes: MAX_FILE_BYTES,
+            types: Types::ALL,
         }
     }
-}
-
-/// One entry of a walk: a file to read, or something that is skipped, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Walked {
-    pub path: PathBuf,
-    pub skip: Option<SkipReason>,
 }
 
 /// What became of one file.
@@ -171,82 +226,6 @@ pub fn hash_file(path: &Path) -> Result<u64, IngestError> {
     Ok(reader.hasher.digest())
 }
 
-/// Every file under `paths`, in a stable order (folders sorted by name). Entries whose
-/// name starts with `.` are left out when walking a folder, as in ripgrep and fd; a path
-/// named on the command line is always taken.
-///
-/// Links: a path named on the command line is followed; links met inside folders are
-/// reported as skipped unless `follow` is set, in which case they are followed wherever
-/// they point, and a link back to a folder being walked is reported once as an error (a
-/// loop), never walked twice. FIFOs, sockets and devices are reported as skipped and
-/// never opened.
-pub fn walk(
-    paths: &[PathBuf],
-    follow: bool,
-) -> impl Iterator<Item = Result<Walked, IngestError>> + '_ {
-    paths.iter().flat_map(move |root| {
-        walkdir::WalkDir::new(root)
-            .follow_links(follow)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().as_encoded_bytes().starts_with(b"."))
-            .filter_map(move |entry| match entry {
-                Ok(e) => {
-                    let kind = e.file_type();
-                    let skip = if kind.is_file() {
-                        None
-                    } else if kind.is_dir() {
-                        return None;
-                    } else if kind.is_symlink() {
-                        Some(SkipReason::Link)
-                    } else {
-                        Some(SkipReason::NotRegular(special_kind(&kind)))
-                    };
-                    Some(Ok(Walked {
-                        path: e.into_path(),
-                        skip,
-                    }))
-                }
-                Err(err) => {
-                    let path = err.path().unwrap_or(root).to_path_buf();
-                    let message = match err.loop_ancestor() {
-                        Some(ancestor) => format!(
-                            "a link loop: it leads back to {}, which is being walked",
-                            crate::term::path(ancestor)
-                        ),
-                        None => err.to_string(),
-                    };
-                    let source = if err.loop_ancestor().is_some() {
-                        std::io::Error::other(message)
-                    } else {
-                        err.into_io_error()
-                            .unwrap_or_else(|| std::io::Error::other(message))
-                    };
-                    Some(Err(IngestError::Read { path, source }))
-                }
-            })
-    })
-}
-
-/// What a file that is neither a regular file, a folder nor a link is.
-fn special_kind(kind: &std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() {
-            return "a FIFO";
-        }
-        if kind.is_socket() {
-            return "a socket";
-        }
-        if kind.is_block_device() || kind.is_char_device() {
-            return "a device";
-        }
-    }
-    let _ = kind;
-    "not a file"
-}
-
 /// A file opened for reading, with its size and modification time as `fstat` gave
 /// them: the one stat a file being indexed costs.
 #[derive(Debug)]
@@ -254,6 +233,8 @@ pub struct OpenFile {
     file: File,
     /// The format its extension names, if it names one.
     by_extension: Option<Format>,
+    /// Named on the command line: judged by its content whatever its name.
+    named: bool,
     pub size: u64,
     /// Modification time, nanoseconds since the epoch (0 when unknown).
     pub mtime_ns: i128,
@@ -261,13 +242,14 @@ pub struct OpenFile {
 
 /// Opens `path` for reading without ever blocking: a FIFO put in place of a file after
 /// the walk saw it opens at once (O_NONBLOCK) and is then refused as not regular. A file
-/// whose extension trove has no parser for is skipped without being opened.
-pub fn open_file(path: &Path) -> Result<Result<OpenFile, SkipReason>, IngestError> {
+/// of a kind that is never text (by its extension) is skipped without being opened,
+/// unless `named` on the command line.
+pub fn open_file(path: &Path, named: bool) -> Result<Result<OpenFile, SkipReason>, IngestError> {
     let read_err = |source| IngestError::Read {
         path: path.to_path_buf(),
         source,
     };
-    let by_extension = match sniff::by_extension(&sniff::extension(path)) {
+    let by_extension = match sniff::by_extension(&sniff::extension(path), named) {
         Some(Err(reason)) => return Ok(Err(reason)),
         Some(Ok(format)) => Some(format),
         None => None,
@@ -283,7 +265,7 @@ pub fn open_file(path: &Path) -> Result<Result<OpenFile, SkipReason>, IngestErro
     let meta = file.metadata().map_err(read_err)?;
     let kind = meta.file_type();
     if !kind.is_file() {
-        return Ok(Err(SkipReason::NotRegular(special_kind(&kind))));
+        return Ok(Err(SkipReason::NotRegular(walk::special_kind(&kind))));
     }
     let mtime_ns = meta
         .modified()
@@ -293,6 +275,7 @@ pub fn open_file(path: &Path) -> Result<Result<OpenFile, SkipReason>, IngestErro
     Ok(Ok(OpenFile {
         file,
         by_extension,
+        named,
         size: meta.len(),
         mtime_ns,
     }))
@@ -303,15 +286,26 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(Item)) -> Result<FileOutcome,
     read_file_with(path, Limits::default(), sink)
 }
 
-/// Reads one file: chooses its format, parses it, and sends each document to `sink`.
-/// A single-document file over `limits.max_file_bytes` is skipped before any byte of it
-/// is read.
+/// Reads one file named on the command line: chooses its format, parses it, and sends
+/// each document to `sink`. A single-document file over `limits.max_file_bytes` is
+/// skipped before any byte of it is read.
 pub fn read_file_with(
     path: &Path,
     limits: Limits,
     sink: &mut dyn FnMut(Item),
 ) -> Result<FileOutcome, IngestError> {
-    match open_file(path)? {
+    read_path(path, true, limits, sink)
+}
+
+/// Reads one file, found by a walk (`named`: named on the command line, so judged by
+/// its content whatever its name).
+pub fn read_path(
+    path: &Path,
+    named: bool,
+    limits: Limits,
+    sink: &mut dyn FnMut(Item),
+) -> Result<FileOutcome, IngestError> {
+    match open_file(path, named)? {
         Ok(file) => read_open(path, file, limits, sink),
         Err(reason) => Ok(FileOutcome::Skipped(reason)),
     }
@@ -321,8 +315,27 @@ pub fn read_file_with(
 /// is read whole by one `read` call.
 const HEAD_BYTES: usize = 64 * 1024;
 
-/// Reads a file opened by [`open_file`], as [`read_file_with`] does.
+fn streamed(format: Format) -> bool {
+    matches!(format, Format::JsonLines | Format::Json | Format::Mbox)
+}
+
+/// Reads a file opened by [`open_file`], as [`read_file_with`] does, inside a guard: a
+/// parser that panics fails the file (with the panic's message), never the caller.
 pub fn read_open(
+    path: &Path,
+    open: OpenFile,
+    limits: Limits,
+    sink: &mut dyn FnMut(Item),
+) -> Result<FileOutcome, IngestError> {
+    guard::catch(|| read_open_unguarded(path, open, limits, sink)).unwrap_or_else(|message| {
+        Err(IngestError::Panic {
+            path: path.to_path_buf(),
+            message,
+        })
+    })
+}
+
+fn read_open_unguarded(
     path: &Path,
     open: OpenFile,
     limits: Limits,
@@ -335,13 +348,16 @@ pub fn read_open(
     let OpenFile {
         mut file,
         by_extension,
+        named,
         size,
         ..
     } = open;
     if size == 0 {
         return Ok(FileOutcome::Skipped(SkipReason::Empty));
     }
-    let streamed = |f: Format| matches!(f, Format::JsonLines | Format::Json | Format::Mbox);
+    if by_extension.is_some_and(|f| !limits.types.allows(f)) {
+        return Ok(FileOutcome::Skipped(SkipReason::Excluded));
+    }
     let too_large = || {
         Ok(FileOutcome::Skipped(SkipReason::TooLarge(
             limits.max_file_bytes,
@@ -351,10 +367,19 @@ pub fn read_open(
         return too_large();
     }
     let (mut bytes, whole) = read_head(&mut file, size).map_err(read_err)?;
+    guard::injected_panic(&bytes);
+    if by_extension.is_none() {
+        if let Some(codec) = compressed::codec(&sniff::extension(path), &bytes) {
+            return read_compressed(path, file, bytes, codec, named, limits, sink);
+        }
+    }
     let format = match sniff::detect(path, &bytes[..bytes.len().min(HEAD_BYTES)]) {
         Ok(f) => f,
         Err(reason) => return Ok(FileOutcome::Skipped(reason)),
     };
+    if !limits.types.allows(format) {
+        return Ok(FileOutcome::Skipped(SkipReason::Excluded));
+    }
     let location = canonical_path(path);
     let origin = Origin::File(&location);
     let mut records = |n: Option<usize>, r: Result<Extracted, String>| {
@@ -402,6 +427,112 @@ pub fn read_open(
         format,
         hash: xxhash_rust::xxh3::xxh3_64(&bytes),
     })
+}
+
+/// Reads a compressed file through its decompressor: the format is chosen from the
+/// name inside (`notes.md.gz` is Markdown) and the decompressed bytes; the size limit
+/// counts decompressed bytes; a bomb is stopped and skipped. The hash is of the file's
+/// own (compressed) bytes.
+fn read_compressed(
+    path: &Path,
+    file: File,
+    head: Vec<u8>,
+    codec: compressed::Codec,
+    named: bool,
+    limits: Limits,
+    sink: &mut dyn FnMut(Item),
+) -> Result<FileOutcome, IngestError> {
+    let read_err = |source| IngestError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let inner = compressed::inner_name(path);
+    let inner_ext = sniff::extension(&inner);
+    if inner_ext == "tar" {
+        return Ok(FileOutcome::Skipped(SkipReason::Kind("archive")));
+    }
+    match sniff::by_extension(&inner_ext, named) {
+        Some(Err(reason)) => return Ok(FileOutcome::Skipped(reason)),
+        Some(Ok(f)) if !limits.types.allows(f) => {
+            return Ok(FileOutcome::Skipped(SkipReason::Excluded))
+        }
+        _ => {}
+    }
+    let mut data =
+        compressed::decompress(codec, std::io::Cursor::new(head).chain(&file)).map_err(read_err)?;
+    let bomb_or = |e: std::io::Error| {
+        if compressed::is_bomb(&e) {
+            Ok(FileOutcome::Skipped(SkipReason::Bomb))
+        } else {
+            Err(read_err(e))
+        }
+    };
+    // The first bytes, to choose the format.
+    let mut first = Vec::with_capacity(HEAD_BYTES);
+    if let Err(e) = (&mut data).take(HEAD_BYTES as u64).read_to_end(&mut first) {
+        return bomb_or(e);
+    }
+    if first.is_empty() {
+        return Ok(FileOutcome::Skipped(SkipReason::Empty));
+    }
+    let format = match sniff::detect(&inner, &first) {
+        Ok(f) => f,
+        Err(reason) => return Ok(FileOutcome::Skipped(reason)),
+    };
+    if !limits.types.allows(format) {
+        return Ok(FileOutcome::Skipped(SkipReason::Excluded));
+    }
+    let location = canonical_path(path);
+    let origin = Origin::File(&location);
+    let mut records = |n: Option<usize>, r: Result<Extracted, String>| {
+        sink(match r {
+            Ok(doc) => finish(doc, &origin, n, format),
+            Err(reason) => Item::Bad { reason },
+        })
+    };
+    if streamed(format) {
+        let mut reader =
+            BufReader::with_capacity(HEAD_BYTES, std::io::Cursor::new(first).chain(&mut data));
+        let result = read_records(format, &mut reader, &mut records)
+            .and_then(|()| std::io::copy(&mut reader, &mut std::io::sink()).map(|_| ()));
+        drop(reader);
+        if let Err(e) = result {
+            return bomb_or(e);
+        }
+        let hash = finish_hash(data, &file).map_err(read_err)?;
+        return Ok(FileOutcome::Read { format, hash });
+    }
+    let mut bytes = first;
+    let room = limits
+        .max_file_bytes
+        .saturating_add(1)
+        .saturating_sub(bytes.len() as u64);
+    if let Err(e) = (&mut data).take(room).read_to_end(&mut bytes) {
+        return bomb_or(e);
+    }
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Ok(FileOutcome::Skipped(SkipReason::TooLarge(
+            limits.max_file_bytes,
+        )));
+    }
+    let hash = finish_hash(data, &file).map_err(read_err)?;
+    let file_name = inner
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match parse_document(&bytes, format, &file_name) {
+        Ok(doc) => records(None, Ok(doc)),
+        Err(reason) => return Ok(FileOutcome::Skipped(reason)),
+    }
+    Ok(FileOutcome::Read { format, hash })
+}
+
+/// The hash of a compressed file's bytes: those the decompressor read, and the rest.
+fn finish_hash(data: compressed::Bounded, mut file: &File) -> std::io::Result<u64> {
+    let mut rest = Vec::new();
+    file.read_to_end(&mut rest)?;
+    data.hash_rest(&rest);
+    Ok(data.compressed_hash())
 }
 
 /// Reads the start of a file of `size` bytes (as `fstat` said): the whole of it when it
@@ -527,12 +658,22 @@ enum Origin<'a> {
 }
 
 /// Turns what a parser extracted into an article, the same way for every format:
+/// - title: the parser's, else (for a file that is one document) the file's name;
 /// - source: the declared URL, else the file's `file://` URL (with `#N` for record N of
 ///   a file holding many);
 /// - id: the record's own, else derived from the declared URL, else from the file URL
 ///   and record number; records from stdin with neither id nor URL get an id derived
 ///   from their content, so piping the same record twice keeps one copy.
-fn finish(doc: Extracted, origin: &Origin, record: Option<usize>, format: Format) -> Item {
+fn finish(mut doc: Extracted, origin: &Origin, record: Option<usize>, format: Format) -> Item {
+    if doc.title.trim().is_empty() && record.is_none() {
+        // A file that is one document and gave no title: its name.
+        if let Origin::File(p) = origin {
+            doc.title = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+        }
+    }
     let (source, path) = match (&doc.source, origin) {
         (Some(url), Origin::File(p)) => (url.clone(), Some(p)),
         (Some(url), Origin::Stdin) => (url.clone(), None),

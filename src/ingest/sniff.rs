@@ -1,5 +1,11 @@
-//! Which parser a file gets: by extension, and by content when the extension is missing,
-//! unknown or says plain text.
+//! Which parser a file gets: by extension when the extension names a format, and by
+//! content otherwise, whatever the name (as `file`, ripgrep and recoll decide): bytes
+//! that are text are read, as plain text unless they look like HTML, mail, Markdown
+//! with front matter or JSON; bytes that are not are skipped as binary.
+//!
+//! Kinds that are never text (images, audio, video, executables, fonts, databases,
+//! archives, office documents) are skipped by their extension without being read,
+//! except a file named on the command line, which is judged by its content.
 
 use std::path::Path;
 
@@ -7,13 +13,55 @@ use super::decode::is_binary;
 use super::SkipReason;
 use crate::article::Format;
 
-/// Extensions of files that are never text; skipped without being read.
-const BINARY_EXTENSIONS: &[&str] = &[
-    "7z", "a", "avi", "bin", "bmp", "bz2", "class", "db", "dll", "dmg", "doc", "docx", "epub",
-    "exe", "flac", "gif", "gz", "ico", "iso", "jar", "jpeg", "jpg", "m4a", "mkv", "mov", "mp3",
-    "mp4", "o", "odp", "ods", "odt", "ogg", "otf", "pdf", "png", "ppt", "pptx", "pyc", "rar", "so",
-    "sqlite", "tar", "tgz", "tif", "tiff", "ttf", "wasm", "wav", "webm", "webp", "woff", "woff2",
-    "xls", "xlsx", "xz", "zip", "zst",
+/// Extensions of kinds that are never text, by kind: skipped unread inside folders.
+/// Only extensions no text format shares (`.bin`, `.db`, `.obj`, `.lib` name text files
+/// too, so those are judged by their content).
+const BINARY_KINDS: &[(&str, &[&str])] = &[
+    (
+        "image",
+        &[
+            "avif", "bmp", "gif", "heic", "heif", "ico", "jpeg", "jpg", "jxl", "png", "psd", "tga",
+            "tif", "tiff", "webp", "xcf",
+        ],
+    ),
+    (
+        "audio",
+        &[
+            "aac", "aif", "aiff", "flac", "m4a", "mid", "midi", "mp3", "oga", "ogg", "opus", "wav",
+            "wma",
+        ],
+    ),
+    (
+        "video",
+        &[
+            "avi", "flv", "m2ts", "m4v", "mkv", "mov", "mp4", "mpeg", "mpg", "ogv", "webm", "wmv",
+        ],
+    ),
+    (
+        "executable or library",
+        &[
+            "a", "class", "dll", "dylib", "exe", "mo", "o", "pyc", "pyo", "so", "wasm",
+        ],
+    ),
+    (
+        "font",
+        &["eot", "otf", "pfb", "ttc", "ttf", "woff", "woff2"],
+    ),
+    ("database", &["mdb", "sqlite", "sqlite3"]),
+    (
+        "archive",
+        &[
+            "7z", "apk", "cab", "cpio", "deb", "dmg", "iso", "jar", "rar", "rpm", "tar", "tbz",
+            "tbz2", "tgz", "txz", "tzst", "war", "zip",
+        ],
+    ),
+    (
+        "document format trove does not read yet",
+        &[
+            "doc", "docx", "epub", "key", "numbers", "odp", "ods", "odt", "pages", "pdf", "ppt",
+            "pptx", "rtf", "xls", "xlsx",
+        ],
+    ),
 ];
 
 /// The lowercased extension of `path`, empty when it has none.
@@ -23,29 +71,65 @@ pub fn extension(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Decides from the extension alone when that is enough: `Some(Ok)` for formats named
-/// by their extension, `Some(Err)` for files that are never read, `None` to sniff.
-pub fn by_extension(ext: &str) -> Option<Result<Format, SkipReason>> {
-    let format = match ext {
+/// The kind of a file that is never text, from its extension.
+pub fn binary_kind(ext: &str) -> Option<&'static str> {
+    BINARY_KINDS
+        .iter()
+        .find(|(_, exts)| exts.contains(&ext))
+        .map(|(kind, _)| *kind)
+}
+
+/// Every type name `-t/--type` takes, with the extensions that name it (files with
+/// other names are typed by their content).
+pub fn type_list() -> Vec<(Format, &'static [&'static str])> {
+    Format::ALL
+        .into_iter()
+        .map(|f| {
+            let exts: &'static [&'static str] = match f {
+                Format::Text => &["txt", "text", "(any text file)"],
+                Format::Html => &["html", "htm", "xhtml", "shtml"],
+                Format::Markdown => &["md", "markdown", "mdown", "mkd"],
+                Format::Json => &["json"],
+                Format::JsonLines => &["jsonl", "ndjson", "jsonlines"],
+                Format::Email => &["eml"],
+                Format::Mbox => &["mbox", "mbx"],
+            };
+            (f, exts)
+        })
+        .collect()
+}
+
+/// The format an extension names, if it names one.
+pub fn format_of_extension(ext: &str) -> Option<Format> {
+    Some(match ext {
         "html" | "htm" | "xhtml" | "shtml" => Format::Html,
         "md" | "markdown" | "mdown" | "mkd" => Format::Markdown,
         "jsonl" | "ndjson" | "jsonlines" => Format::JsonLines,
         "json" => Format::Json,
         "eml" => Format::Email,
         "mbox" | "mbx" => Format::Mbox,
-        e if BINARY_EXTENSIONS.contains(&e) => {
-            return Some(Err(SkipReason::Unsupported(ext.into())))
-        }
         _ => return None,
-    };
-    Some(Ok(format))
+    })
+}
+
+/// Decides from the extension alone when that is enough: `Some(Ok)` for formats named
+/// by their extension, `Some(Err)` for kinds that are never text (unless `named`: a
+/// file named on the command line is judged by its content), `None` to sniff.
+pub fn by_extension(ext: &str, named: bool) -> Option<Result<Format, SkipReason>> {
+    if let Some(format) = format_of_extension(ext) {
+        return Some(Ok(format));
+    }
+    match binary_kind(ext) {
+        Some(kind) if !named => Some(Err(SkipReason::Kind(kind))),
+        _ => None,
+    }
 }
 
 /// The format of a file from its extension and the first bytes of its content.
 pub fn detect(path: &Path, head: &[u8]) -> Result<Format, SkipReason> {
     let ext = extension(path);
-    if let Some(decided) = by_extension(&ext) {
-        return decided;
+    if let Some(format) = format_of_extension(&ext) {
+        return Ok(format);
     }
     if head.is_empty() {
         return Err(SkipReason::Empty);
@@ -60,10 +144,7 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<Format, SkipReason> {
             return Ok(format);
         }
     }
-    match ext.as_str() {
-        "" | "txt" | "text" => Ok(Format::Text),
-        _ => Err(SkipReason::Unsupported(ext)),
-    }
+    Ok(Format::Text)
 }
 
 /// Recognises HTML, mbox, e-mail, front-matter Markdown and JSON from their first bytes.
@@ -239,15 +320,38 @@ mod tests {
         assert_eq!(sniff("note.txt", "{\"a\":1}\n"), Ok(Format::Text));
         assert_eq!(sniff("note", "[Update] Title\n\nbody"), Ok(Format::Text));
         assert_eq!(sniff("note", "{curly} text"), Ok(Format::Text));
-        // Skipped
+        // Text under any name: decided by content
+        for name in [
+            "Apache-2.0",
+            "LGPL-2.1",
+            "README.Debian",
+            "NEWS.Debian",
+            "notes.rst",
+            "build.log",
+            "a.csv",
+            "changelog",
+            "x.c",
+        ] {
+            assert_eq!(sniff(name, "Plain words.\n\nMore words."), Ok(Format::Text));
+        }
+        // Binary under any name
+        assert_eq!(sniff("data.1", "\u{7f}ELF\0\0\0"), Err(SkipReason::Binary));
         assert_eq!(
-            sniff("a.png", "x"),
-            Err(SkipReason::Unsupported("png".into()))
+            sniff("a.png", "\u{89}PNG\r\n\u{1a}\n\0\0"),
+            Err(SkipReason::Binary)
         );
+        // Kinds that are never text are skipped by name unless named
         assert_eq!(
-            sniff("a.csv", "a,b\n1,2"),
-            Err(SkipReason::Unsupported("csv".into()))
+            by_extension("png", false),
+            Some(Err(SkipReason::Kind("image")))
         );
+        assert_eq!(by_extension("png", true), None);
+        assert_eq!(
+            by_extension("zip", false),
+            Some(Err(SkipReason::Kind("archive")))
+        );
+        assert_eq!(by_extension("0", false), None);
+        assert_eq!(by_extension("html", true), Some(Ok(Format::Html)));
         assert_eq!(sniff("a.txt", ""), Err(SkipReason::Empty));
         assert_eq!(sniff("a.txt", "ab\0cd"), Err(SkipReason::Binary));
     }

@@ -1,6 +1,4 @@
-//! Plain text, and the article layout phys.org and its sister sites publish as text.
-//!
-//! The article layout (the seed's):
+//! Plain text, and the layout news sites publish as text (the seed's):
 //!
 //! ```text
 //! Title line
@@ -16,256 +14,102 @@
 //! This document is subject to copyright. ...
 //! ```
 //!
-//! Variations handled: no author, several authors (`by A, B and C`), `Month DD, YYYY`,
-//! a citation URL with or without angle brackets, `Provided by X` as the publisher,
-//! `Explore further` blocks, and page markers from a PDF export (`Page 2 of 3`, `- 2 -`,
-//! form feeds), with a paragraph split by a page break joined again.
-//!
-//! Any other text: the title is the first non-empty line, the body the rest, and a
-//! date is taken from a dateline right under the title or from a citation line.
+//! The title is the first non-empty line; the article rules (`rules.rs`: datelines,
+//! bylines, citations, copyright and syndication notices) run on the rest, as for every
+//! format. Text exported from a print view or a PDF is cleaned first (`print.rs`: page
+//! counters, running headers and footers, paragraphs split by a page break); there the
+//! title is the paragraph above the dateline, or the one the printed page title names,
+//! and the address printed on every page is the source.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
-use crate::date::{parse_date, DocDate};
+use super::print;
+use super::rules;
 use crate::ingest::Extracted;
 
 /// Longest title taken from a first line; a longer first line is a paragraph, not a
 /// title, so the title is its beginning and the body keeps the whole line.
 const MAX_TITLE_CHARS: usize = 200;
 
-static PAGE_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^\s*(?:page\s+\d+(?:\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+|\d+\s+of\s+\d+)\s*$",
-    )
-    .expect("valid regex")
-});
-static CITATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?is)^Citation:\s*(?P<title>.*?)\s*\((?P<date>[^()]*?\d{4}[^()]*?)\)\s*retrieved\s+(?P<retrieved>.*?)\s+from\s+<?(?P<url>[a-z][a-z0-9+.-]*://[^\s>]+)>?\s*$",
-    )
-    .expect("valid regex")
-});
-static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^(?:©|\(c\)|copyright\s*(?:©|\(c\))?)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[\s,]*(?P<holder>.*?)[.\s]*(?:all rights reserved\.?)?\s*$",
-    )
-    .expect("valid regex")
-});
-static MD_LINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"!?\[([^\]\n]*)\]\([^)\n]*\)").expect("valid regex"));
-static MD_ESCAPE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\\([!-/:-@\[-`{-~])").expect("valid regex"));
-static AUTHOR_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\s*(?:,\s*and\s+|\s+and\s+|\s*&\s*|\s*,\s*)").expect("valid regex")
-});
-
 /// Parses a plain-text document.
 pub fn parse(text: &str) -> Extracted {
-    let paragraphs = paragraphs(text);
+    let view = print::clean(text);
+    let text = view.as_ref().map_or(text, |v| v.text.as_str());
+    let mut paragraphs = rules::split_paragraphs(text);
+    if let Some(view) = &view {
+        // What comes before the title on a printed page is the site's navigation.
+        let start = print_title(&paragraphs, view);
+        paragraphs.drain(..start);
+        if let (Some(first), Some(title)) = (paragraphs.first_mut(), &view.title) {
+            // Navigation run into the title paragraph: the title starts where the
+            // printed title does.
+            let key: String = title.chars().take(24).collect();
+            let joined = first.split_whitespace().collect::<Vec<_>>().join(" ");
+            if key.chars().count() >= 10 {
+                if let Some(at) = joined.find(&key).filter(|&at| at > 0) {
+                    *first = joined[at..].to_string();
+                }
+            }
+        }
+    }
     let mut doc = Extracted::default();
-    let Some(first) = paragraphs.first() else {
+    if paragraphs.is_empty() {
         return doc;
-    };
+    }
+    let first = paragraphs.remove(0);
 
-    // Title: the first non-empty line.
-    let (title_line, rest_of_first) = match first.split_once('\n') {
-        Some((t, rest)) => (t.trim(), Some(rest.to_string())),
-        None => (first.trim(), None),
+    // Title: the first line (a printed page's title paragraph, whole).
+    let (title_line, rest_of_first) = match (first.split_once('\n'), &view) {
+        (Some(_), Some(_)) if first.chars().count() <= MAX_TITLE_CHARS => {
+            (first.split_whitespace().collect::<Vec<_>>().join(" "), None)
+        }
+        (Some((t, rest)), _) => (t.trim().to_string(), Some(rest.to_string())),
+        (None, _) => (first.trim().to_string(), None),
     };
     let mut body: Vec<String> = Vec::new();
     if title_line.chars().count() > MAX_TITLE_CHARS {
-        doc.title = truncate_words(title_line, MAX_TITLE_CHARS);
-        body.push(title_line.to_string());
+        doc.title = truncate_words(&title_line, MAX_TITLE_CHARS);
+        body.push(title_line);
     } else {
-        doc.title = title_line.to_string();
+        doc.title = title_line;
     }
     body.extend(rest_of_first);
+    body.extend(paragraphs);
 
-    let mut rest = &paragraphs[1..];
-
-    // Dateline right under the title.
-    let mut article_layout = false;
-    if body.is_empty() {
-        if let Some(para) = rest.first() {
-            if let Some((date, authors, outlet)) = parse_dateline(para) {
-                doc.date = Some(date);
-                doc.authors = authors;
-                doc.publisher = outlet;
-                article_layout = true;
-                rest = &rest[1..];
-            }
-        }
+    let (body, found) = rules::apply(body);
+    if found.article {
+        doc.title = rules::clean_markdown(&doc.title);
     }
-
-    // Footer: from the first footer paragraph on, nothing is body.
-    let footer_start = rest.iter().position(|p| is_footer(p)).unwrap_or(rest.len());
-    let mut citation_publisher = None;
-    for para in &rest[footer_start..] {
-        let para = para.trim();
-        if let Some(c) = CITATION.captures(para) {
-            article_layout = true;
-            doc.source = Some(c["url"].to_string());
-            if doc.date.is_none() {
-                doc.date = parse_date(&c["date"]);
-                if doc.date.is_none() {
-                    doc.warnings
-                        .push(format!("unparseable date {:?} in citation", &c["date"]));
-                }
-            }
-            if doc.title.is_empty() {
-                doc.title = c["title"].to_string();
-            }
-        } else if let Some(holder) = copyright_holder(para) {
-            if doc.publisher.is_none() {
-                doc.publisher = Some(holder);
-            }
-        } else if let Some(by) = para.strip_prefix("Provided by ") {
-            citation_publisher.get_or_insert_with(|| by.trim().trim_end_matches('.').to_string());
-        }
-    }
-    if doc.publisher.is_none() {
-        doc.publisher = citation_publisher;
-    }
-    if !article_layout {
-        // Not the article layout: the "footer" was ordinary text after all.
-        doc.publisher = None;
-        body.extend(rest.iter().cloned());
-    } else {
-        body.extend(rest[..footer_start].iter().cloned());
-        doc.title = clean_markdown(&doc.title);
-        for para in &mut body {
-            *para = clean_markdown(para);
-        }
-    }
+    let printed_url = view
+        .as_ref()
+        .and_then(|v| v.url.clone())
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     doc.body = body.join("\n\n");
+    rules::merge(&mut doc, found);
+    if let Some(url) = printed_url {
+        // The page as printed: its address is on every page (a citation's URL may have
+        // been broken across lines by the export).
+        doc.source = Some(url);
+    }
     doc
 }
 
-/// Splits text into paragraphs (blank-line separated, lines trimmed), with PDF page
-/// markers removed and a paragraph interrupted by a page break joined again.
-fn paragraphs(text: &str) -> Vec<String> {
-    let mut paras: Vec<String> = Vec::new();
-    let mut current: Option<String> = None;
-    // Set when a page marker or form feed was seen since the last text line.
-    let mut page_break = false;
-    for raw in text.split('\n') {
-        if raw.contains('\x0c') {
-            page_break = true;
-        }
-        let line = raw.replace('\x0c', "");
-        let line = line.trim();
-        if PAGE_MARKER.is_match(line) {
-            page_break = true;
-            continue;
-        }
-        if line.is_empty() {
-            if !page_break {
-                paras.extend(current.take());
-            }
-            continue;
-        }
-        if page_break {
-            page_break = false;
-            if current.is_none() && paras.last().is_some_and(|p| !ends_sentence(p)) {
-                current = paras.pop();
-            }
-            match current.as_mut() {
-                // A page break inside a sentence: the sentence goes on.
-                Some(cur) if !ends_sentence(cur) => {
-                    cur.push(' ');
-                    cur.push_str(line);
-                    continue;
-                }
-                Some(_) => paras.extend(current.take()),
-                None => {}
-            }
-        }
-        match current.as_mut() {
-            Some(cur) => {
-                cur.push('\n');
-                cur.push_str(line);
-            }
-            None => current = Some(line.to_string()),
+/// Where a printed page's title paragraph is: the one above the dateline, else the one
+/// the printed title starts with, else the first.
+fn print_title(paragraphs: &[String], view: &print::PrintView) -> usize {
+    let head = paragraphs.len().min(12);
+    if let Some(i) = (1..head).find(|&i| rules::dateline(&paragraphs[i]).is_some()) {
+        return i - 1;
+    }
+    if let Some(title) = &view.title {
+        let title = title.trim_end_matches('…').trim();
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some(i) = (0..head).find(|&i| {
+            let p = words(&paragraphs[i]);
+            p.chars().count() >= 10 && (title.starts_with(&p) || p.starts_with(title))
+        }) {
+            return i;
         }
     }
-    paras.extend(current);
-    paras
-}
-
-fn ends_sentence(text: &str) -> bool {
-    let t = text.trim_end();
-    t.ends_with(['.', '!', '?', ':', '"', '\u{201d}', '\'', ')'])
-}
-
-fn is_footer(para: &str) -> bool {
-    let p = para.trim();
-    CITATION.is_match(p)
-        || copyright_holder(p).is_some()
-        || p.starts_with("This document is subject to copyright")
-        || (p.starts_with("Provided by ") && p.len() < 200)
-        || (p.starts_with("Explore further") && p.len() < 400)
-}
-
-/// The holder named in a short copyright line (`© 2017 The Associated Press. All rights
-/// reserved.` -> `The Associated Press`).
-fn copyright_holder(para: &str) -> Option<String> {
-    if para.len() > 200 || para.contains('\n') {
-        return None;
-    }
-    let lower = para.to_lowercase();
-    let looks_like = para.starts_with('©')
-        || lower.starts_with("(c)")
-        || (lower.starts_with("copyright") && para.chars().any(|c| c.is_ascii_digit() || c == '©'));
-    if !looks_like {
-        return None;
-    }
-    let holder = COPYRIGHT.captures(para)?.name("holder")?.as_str().trim();
-    (!holder.is_empty()).then(|| holder.to_string())
-}
-
-/// Outlets that follow the author in Science X datelines (`by Ingrid Fadelli, Tech Xplore`).
-const KNOWN_OUTLETS: [&str; 4] = ["Phys.org", "Medical Xpress", "Tech Xplore", "Science X"];
-
-/// `November 11 2017, by Chad Day` -> (date, ["Chad Day"], outlet).
-fn parse_dateline(para: &str) -> Option<(DocDate, Vec<String>, Option<String>)> {
-    if para.contains('\n') || para.len() > 300 {
-        return None;
-    }
-    let lower = para.to_lowercase();
-    let (date_part, by_part) = match lower.find(" by ") {
-        Some(i) => (&para[..i], Some(&para[i + 4..])),
-        None if lower.starts_with("by ") => return None,
-        None => (para, None),
-    };
-    let date = parse_date(date_part.trim().trim_end_matches([',', ';', '-', '|']))?;
-    let mut authors = Vec::new();
-    let mut outlet = None;
-    if let Some(by) = by_part {
-        let names: Vec<&str> = AUTHOR_SPLIT
-            .split(by.trim().trim_end_matches('.'))
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .collect();
-        for (i, name) in names.iter().enumerate() {
-            let last = i + 1 == names.len() && i > 0;
-            // "by Bob Yirka, Phys.org" or "by Jane Doe, The Conversation": the outlet.
-            let site_like = !name.contains(' ') && name.contains('.');
-            if last && (site_like || name.starts_with("The ") || KNOWN_OUTLETS.contains(name)) {
-                outlet = Some(name.to_string());
-            } else {
-                authors.push(name.to_string());
-            }
-        }
-    }
-    Some((date, authors, outlet))
-}
-
-/// Markdown links to their text, and backslash escapes undone.
-fn clean_markdown(text: &str) -> String {
-    let linked = MD_LINK.replace_all(text, "$1");
-    MD_ESCAPE.replace_all(&linked, "$1").into_owned()
+    0
 }
 
 fn truncate_words(text: &str, max_chars: usize) -> String {
