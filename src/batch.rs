@@ -320,7 +320,21 @@ fn work_id(w: &Arc<Work>) -> usize {
 /// Indexes `opts.paths` (and stdin for `-`), incrementally.
 pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<IndexSummary> {
     let start = Instant::now();
-    let trove = TroveIndex::open_or_create(&opts.index_dir)?;
+    let mut rebuilt_roots = Vec::new();
+    let trove = match TroveIndex::open_or_create(&opts.index_dir) {
+        // Built by another version of trove: --force builds it again.
+        Err(Error::SchemaMismatch { .. }) if opts.force => {
+            if opts.paths.is_empty() && State::load(&opts.index_dir).roots.is_empty() {
+                // Nothing to build it from: say so before anything is removed.
+                return Err(Error::NoRoots {
+                    path: opts.index_dir.clone(),
+                });
+            }
+            rebuilt_roots = TroveIndex::wipe(&opts.index_dir)?;
+            TroveIndex::open_or_create(&opts.index_dir)?
+        }
+        other => other?,
+    };
     let writer_threads = opts
         .writer_threads
         .clamp(1, (opts.memory / MIN_MEMORY_PER_THREAD).max(1));
@@ -347,6 +361,9 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
         state.distrust();
     }
     // No path: the roots this index was built from, walked again.
+    if state.roots.is_empty() {
+        state.roots = rebuilt_roots;
+    }
     let asked: Vec<PathBuf> = if opts.paths.is_empty() {
         if state.roots.is_empty() {
             return Err(Error::NoRoots {

@@ -48,8 +48,9 @@ pub enum Error {
     NotAnIndex { path: PathBuf },
 
     #[error(
-        "the index at {} was built by a different version of trove (its schema differs); \
-         delete the folder and run `trove index` again",
+        "the index at {} was built by a different version of trove (its schema differs): \
+         `trove index --force` builds it again from the files it was built from (name them \
+         if that version did not record them)",
         crate::term::path(path)
     )]
     SchemaMismatch { path: PathBuf },

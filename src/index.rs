@@ -228,6 +228,56 @@ impl TroveIndex {
         })
     }
 
+    /// Empties an index folder whose index cannot be used as it is (built by another
+    /// version of trove), holding its writer lock while it does: `trove index --force`
+    /// then builds it again. Returns the roots its state recorded. Files that are not
+    /// the index's (a README, a .gitignore) stay.
+    pub(crate) fn wipe(dir: &Path) -> Result<Vec<String>> {
+        if !crate::ingest::walk::is_index_folder(dir) {
+            return Err(Error::NotAnIndex {
+                path: dir.to_path_buf(),
+            });
+        }
+        let roots = State::load(dir).roots;
+        let index_err = |source| Error::Index {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let index = Index::open_in_dir(dir).map_err(index_err)?;
+        let writer: IndexWriter = match index.writer_with_num_threads(1, MIN_MEMORY_PER_THREAD) {
+            Ok(w) => w,
+            Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
+                return Err(Error::Locked {
+                    path: dir.to_path_buf(),
+                })
+            }
+            Err(e) => return Err(index_err(e)),
+        };
+        let io_err = |source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        for entry in std::fs::read_dir(dir).map_err(io_err)? {
+            let entry = entry.map_err(io_err)?;
+            let name = entry.file_name();
+            let keep = matches!(
+                name.to_str(),
+                Some(
+                    ".gitignore"
+                        | ".gitkeep"
+                        | "README.md"
+                        | ".tantivy-writer.lock"
+                        | ".tantivy-meta.lock"
+                )
+            );
+            if !keep && entry.file_type().map_err(io_err)?.is_file() {
+                std::fs::remove_file(entry.path()).map_err(io_err)?;
+            }
+        }
+        drop(writer);
+        Ok(roots)
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

@@ -178,7 +178,12 @@ fn every_file_is_judged_by_its_content_and_nothing_stops_the_batch() {
     // crash is tried again and fails again (exit 2).
     let (s, code, _) = summary(&env, &["mixed"]);
     assert_eq!(
-        (s["files"].as_u64(), s["unchanged"].as_u64(), s["failed"].as_u64(), code),
+        (
+            s["files"].as_u64(),
+            s["unchanged"].as_u64(),
+            s["failed"].as_u64(),
+            code
+        ),
         (Some(0), Some(22), Some(1), 2),
         "{s}"
     );
@@ -386,4 +391,31 @@ fn quiet_means_errors_only_a_bounded_few() {
     // --json lists them all.
     let (s, _, _) = summary(&env, &["--force", "data"]);
     assert_eq!(s["errors"].as_array().unwrap().len(), 50);
+}
+
+/// An index built by another version of trove (another schema) says what to do, and
+/// `--force` builds it again from the roots it recorded.
+#[test]
+fn an_index_of_another_schema_is_rebuilt_with_force() {
+    let env = TestEnv::with_corpus();
+    let (_, code, _) = summary(&env, &["corpus"]);
+    assert_eq!(code, 0);
+    // As an older trove would have left it: a field less in the schema.
+    let meta_path = env.path("index/meta.json");
+    let mut meta: Value = serde_json::from_slice(&std::fs::read(&meta_path).unwrap()).unwrap();
+    let fields = meta["schema"].as_array_mut().unwrap();
+    fields.retain(|f| f["name"] != "instant");
+    std::fs::write(&meta_path, serde_json::to_vec(&meta).unwrap()).unwrap();
+    let out = env.run(&["search", "wikileaks"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`trove index --force` builds it again"),
+        "{}",
+        stderr(&out)
+    );
+    let (s, code, err) = summary(&env, &["--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(s["documents"], 1, "{s}");
+    let (hits, code) = env.search_json(&["wikileaks"]);
+    assert_eq!((hits.len(), code), (1, 0));
 }
