@@ -122,6 +122,9 @@ pub enum Event<'a> {
         kept: &'a str,
         dropped: &'a str,
     },
+    /// A file gives the same id twice (a JSON Lines file with a repeated `id`): the
+    /// later record is kept.
+    DuplicateInFile { id: &'a str, path: &'a Path },
 }
 
 /// What an indexing run did. `trove index --json` prints it.
@@ -154,6 +157,10 @@ pub struct IndexSummary {
     /// Each file that failed and each bad record: the path and why (the first
     /// `MAX_ERRORS_LISTED`; the counts above count all).
     pub errors: Vec<Problem>,
+    /// Ids looked at by the run's bookkeeping (owners, partial files, releases): what
+    /// its cost grows with, for tests that it grows linearly.
+    #[serde(skip)]
+    pub id_work: u64,
     #[serde(serialize_with = "as_secs")]
     pub elapsed: Duration,
 }
@@ -375,13 +382,13 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
         opts.paths.clone()
     };
     let roots_changed = record_roots(&mut state, &asked);
-    let (owners, shared) = owners_from(&state);
+    let (owners, holders) = owners_from(&state);
     let mut run = Run {
         trove: &trove,
         writer,
         writes: Writes::default(),
         owners,
-        shared,
+        holders,
         started_empty: trove.num_docs()? == 0,
         state,
         in_progress: HashMap::new(),
@@ -451,10 +458,11 @@ fn id_key(id: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128(id.as_bytes())
 }
 
-/// For every id on record, the file that wins it; and the ids more than one file holds.
-fn owners_from(state: &State) -> (HashMap<u128, Owner>, HashSet<u128>) {
+/// For every id on record, the file that wins it; and, for the ids more than one file
+/// holds, every file that holds them. One pass over the ids on record.
+fn owners_from(state: &State) -> (HashMap<u128, Owner>, Holders) {
     let mut owners: HashMap<u128, Owner> = HashMap::new();
-    let mut shared = HashSet::new();
+    let mut holders: Holders = HashMap::new();
     for (path, file) in &state.files {
         for id in &file.ids {
             let id = id_key(id);
@@ -462,7 +470,12 @@ fn owners_from(state: &State) -> (HashMap<u128, Owner>, HashSet<u128>) {
             match owners.get(&id) {
                 Some(current) => {
                     if current.0 != *path {
-                        shared.insert(id);
+                        let list = holders
+                            .entry(id)
+                            .or_insert_with(|| vec![current.0.clone()]);
+                        if !list.contains(path) {
+                            list.push(path.clone());
+                        }
                     }
                     if wins(&candidate, current) {
                         owners.insert(id, candidate);
@@ -474,7 +487,23 @@ fn owners_from(state: &State) -> (HashMap<u128, Owner>, HashSet<u128>) {
             }
         }
     }
-    (owners, shared)
+    (owners, holders)
+}
+
+/// For each id more than one file holds: the files that hold it.
+type Holders = HashMap<u128, Vec<Arc<str>>>;
+
+/// A file being read: the ids it has given so far.
+#[derive(Default)]
+struct Reading {
+    key: Option<Arc<str>>,
+    ids: Vec<String>,
+    /// Hashes of `ids`: an id the file gives twice is a duplicate.
+    seen: HashSet<u128>,
+    /// How many of `ids` are on record as partial already (marked at earlier commits).
+    marked: usize,
+    /// Hashes of the ids of the file's entry on record, from the first mark on.
+    on_record: Option<HashSet<u128>>,
 }
 
 /// The newer file wins; at equal times, the later path.
@@ -490,11 +519,11 @@ struct Run<'a, 'e> {
     state: State,
     /// id -> (file, mtime) whose version is in the index.
     owners: HashMap<u128, Owner>,
-    /// Ids that more than one file has held: only for these does releasing a document
-    /// look through every file on record for another copy.
-    shared: HashSet<u128>,
-    /// Work id -> (key, ids seen so far), for files being read.
-    in_progress: HashMap<usize, (Arc<str>, Vec<String>)>,
+    /// For ids more than one file holds, the files that hold them: releasing such an id
+    /// looks there for another copy (never through every file on record).
+    holders: Holders,
+    /// Work id -> the ids a file being read has given so far.
+    in_progress: HashMap<usize, Reading>,
     summary: IndexSummary,
     on_event: &'a mut (dyn FnMut(Event) + 'e),
     docs_since_commit: usize,
@@ -519,19 +548,28 @@ impl Run<'_, '_> {
     fn read_stdin(&mut self) -> Result<()> {
         let path = Path::new(STDIN_PATH);
         let key: Arc<str> = Arc::from(STDIN_PATH);
-        let mut ids = Vec::new();
         let mut write_error = None;
         // Piped records are the newest version of anything they share an id with.
         let now = std::time::SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as i128);
+        let mut reading = Reading::default();
         let result = ingest::read_stdin(&mut |item| {
-            if write_error.is_none() {
-                if let Err(e) = self.apply_item(path, &key, now, item, &mut ids) {
+            if write_error.is_none() && !self.stopped() {
+                if let Err(e) = self.apply_item(path, &key, now, item, &mut reading) {
                     write_error = Some(e);
                 }
+                if self.dirty
+                    && (self.docs_since_commit >= self.opts.commit_docs
+                        || self.last_commit.elapsed() >= self.opts.commit_interval)
+                {
+                    if let Err(e) = self.commit() {
+                        write_error = Some(e);
+                    }
+                }
             }
-            ids.clear();
+            // Piped records are on no file's record: nothing to keep of them.
+            reading.ids.clear();
         });
         if let Some(e) = write_error {
             return Err(e);
@@ -562,6 +600,10 @@ impl Run<'_, '_> {
         let mut unchanged = 0;
         let mut found = find(&paths, &self.opts.walk, true);
         for finding in &mut found {
+            if self.stopped() {
+                // Stopped while walking: nothing is pruned on a walk cut short.
+                return Ok(Feed::Planned(Vec::new()));
+            }
             let file = match finding {
                 Found::File(file) => file,
                 Found::Other(note) => {
@@ -695,8 +737,8 @@ impl Run<'_, '_> {
                 unchanged: 0,
             }),
             Msg::Items(w, items) => {
-                let ids = self.apply_items(&w, items)?;
-                self.in_progress.insert(work_id(&w), (w.key.clone(), ids));
+                let reading = self.apply_items(&w, items)?;
+                self.in_progress.insert(work_id(&w), reading);
             }
             Msg::Same(w) => {
                 let mut now_wins = false;
@@ -723,7 +765,8 @@ impl Run<'_, '_> {
                 });
             }
             Msg::Done(w, items, result) => {
-                let ids = self.apply_items(&w, items)?;
+                let mut reading = self.apply_items(&w, items)?;
+                let ids = std::mem::take(&mut reading.ids);
                 match result {
                     Ok(FileOutcome::Read { hash, format }) => {
                         self.summary.files += 1;
@@ -749,7 +792,8 @@ impl Run<'_, '_> {
                         // Keep what was on record; the file is read again next time.
                         self.failed(&error);
                         if !ids.is_empty() {
-                            self.mark_partial(&w.key, ids);
+                            reading.ids = ids;
+                            self.mark_partial(&w.key, &mut reading);
                         }
                     }
                 }
@@ -762,17 +806,14 @@ impl Run<'_, '_> {
         Ok(())
     }
 
-    /// Writes items of a file being read; returns the ids it has given so far.
-    fn apply_items(&mut self, w: &Arc<Work>, items: Vec<Item>) -> Result<Vec<String>> {
-        let mut ids = self
-            .in_progress
-            .remove(&work_id(w))
-            .map(|(_, ids)| ids)
-            .unwrap_or_default();
+    /// Writes items of a file being read; returns what it has given so far.
+    fn apply_items(&mut self, w: &Arc<Work>, items: Vec<Item>) -> Result<Reading> {
+        let mut reading = self.in_progress.remove(&work_id(w)).unwrap_or_default();
+        reading.key.get_or_insert_with(|| w.key.clone());
         for item in items {
-            self.apply_item(&w.path, &w.key, w.mtime_ns, item, &mut ids)?;
+            self.apply_item(&w.path, &w.key, w.mtime_ns, item, &mut reading)?;
         }
-        Ok(ids)
+        Ok(reading)
     }
 
     fn apply_item(
@@ -781,7 +822,7 @@ impl Run<'_, '_> {
         key: &Arc<str>,
         mtime_ns: i128,
         item: Item,
-        ids: &mut Vec<String>,
+        reading: &mut Reading,
     ) -> Result<()> {
         match item {
             Item::Doc { article, warnings } => {
@@ -789,7 +830,17 @@ impl Run<'_, '_> {
                     self.summary.warnings += 1;
                     (self.on_event)(Event::Warning { path, message });
                 }
-                ids.push(article.id.clone());
+                self.summary.id_work += 1;
+                if reading.seen.insert(id_key(&article.id)) {
+                    reading.ids.push(article.id.clone());
+                } else {
+                    // The same id twice in one file: the later record is kept.
+                    self.summary.duplicates += 1;
+                    (self.on_event)(Event::DuplicateInFile {
+                        id: &article.id,
+                        path,
+                    });
+                }
                 self.write(&article, key, mtime_ns)?;
             }
             Item::Bad { reason } => {
@@ -817,7 +868,13 @@ impl Run<'_, '_> {
         if let Some(owner) = self.owners.get(&id) {
             if owner.0 != *key {
                 self.summary.duplicates += 1;
-                self.shared.insert(id);
+                let holders = self
+                    .holders
+                    .entry(id)
+                    .or_insert_with(|| vec![owner.0.clone()]);
+                if !holders.contains(key) {
+                    holders.push(key.clone());
+                }
                 let keep_new = wins(&candidate, owner);
                 let (kept, dropped) = if keep_new {
                     (&**key, &*owner.0)
@@ -880,6 +937,7 @@ impl Run<'_, '_> {
             },
         );
         if let Some(old) = old {
+            self.summary.id_work += (ids.len() + old.ids.len()) as u64;
             let now: HashSet<&String> = ids.iter().collect();
             let stale: Vec<String> = old.ids.into_iter().filter(|id| !now.contains(id)).collect();
             self.release(&w.key, stale)?;
@@ -889,7 +947,9 @@ impl Run<'_, '_> {
 
     /// A file being read when a commit happens (or that failed half-way) is on record
     /// as partial: never taken as unchanged, but its ids are known if it disappears.
-    fn mark_partial(&mut self, key: &Arc<str>, ids: Vec<String>) {
+    /// Only the ids given since the last mark are added: a file read across many
+    /// commits costs in proportion to its ids, not to its ids times the commits.
+    fn mark_partial(&mut self, key: &Arc<str>, reading: &mut Reading) {
         self.dirty = true;
         let entry = self.state.files.entry(key.clone()).or_insert(FileState {
             size: u64::MAX,
@@ -900,38 +960,54 @@ impl Run<'_, '_> {
         });
         entry.size = u64::MAX;
         entry.hash = None;
-        for id in ids {
-            if !entry.ids.contains(&id) {
-                entry.ids.push(id);
+        let work = &mut self.summary.id_work;
+        let on_record = reading.on_record.get_or_insert_with(|| {
+            *work += entry.ids.len() as u64;
+            entry.ids.iter().map(|id| id_key(id)).collect()
+        });
+        for id in &reading.ids[reading.marked.min(reading.ids.len())..] {
+            *work += 1;
+            if on_record.insert(id_key(id)) {
+                entry.ids.push(id.clone());
             }
         }
+        reading.marked = reading.ids.len();
     }
 
     /// `key` no longer holds these ids: delete each document, unless another file on
     /// record holds it too, in which case that file is read again and its version
-    /// written.
+    /// written. Other holders are looked up in `holders` (ids only one file holds have
+    /// none), so this costs in proportion to `ids`.
     fn release(&mut self, key: &str, ids: Vec<String>) -> Result<()> {
         let mut reread: Vec<Arc<str>> = Vec::new();
         for id in ids {
+            self.summary.id_work += 1;
             let hashed = id_key(&id);
+            // The other files that hold it, now that `key` does not.
+            let others: Vec<Arc<str>> = match self.holders.get_mut(&hashed) {
+                Some(list) => {
+                    self.summary.id_work += list.len() as u64;
+                    list.retain(|k| &**k != key);
+                    let others = list.clone();
+                    if list.len() <= 1 {
+                        self.holders.remove(&hashed);
+                    }
+                    others
+                }
+                None => Vec::new(),
+            };
             match self.owners.get(&hashed) {
                 Some(owner) if &*owner.0 != key => continue, // another file's version is in
                 _ => {}
             }
             self.owners.remove(&hashed);
-            // Only an id that another file has held can have another copy on record.
-            let other = self
-                .shared
-                .contains(&hashed)
-                .then(|| {
-                    self.state
-                        .files
-                        .iter()
-                        .filter(|(k, f)| &***k != key && f.ids.contains(&id))
-                        .map(|(k, f)| (k.clone(), f.mtime_ns))
-                        .reduce(|a, b| if wins(&b, &a) { b } else { a })
+            let other = others
+                .into_iter()
+                .filter_map(|k| {
+                    let mtime = self.state.files.get(&k)?.mtime_ns;
+                    Some((k, mtime))
                 })
-                .flatten();
+                .reduce(|a, b| if wins(&b, &a) { b } else { a });
             match other {
                 Some((k, _)) => {
                     if !reread.contains(&k) {
@@ -968,10 +1044,11 @@ impl Run<'_, '_> {
             }
             Err(reason) => Ok(FileOutcome::Skipped(reason)),
         });
-        let mut ids = Vec::new();
+        let mut reading = Reading::default();
         for item in items {
-            self.apply_item(&path, key, old.mtime_ns, item, &mut ids)?;
+            self.apply_item(&path, key, old.mtime_ns, item, &mut reading)?;
         }
+        let ids = reading.ids;
         match result {
             Ok(FileOutcome::Read { hash, format }) => {
                 self.summary.files += 1;
@@ -1014,9 +1091,14 @@ impl Run<'_, '_> {
     }
 
     fn commit(&mut self) -> Result<()> {
-        let partial: Vec<(Arc<str>, Vec<String>)> = self.in_progress.values().cloned().collect();
-        for (key, ids) in partial {
-            self.mark_partial(&key, ids);
+        let reading: Vec<usize> = self.in_progress.keys().copied().collect();
+        for work in reading {
+            if let Some(mut r) = self.in_progress.remove(&work) {
+                if let Some(key) = r.key.clone() {
+                    self.mark_partial(&key, &mut r);
+                }
+                self.in_progress.insert(work, r);
+            }
         }
         self.trove.flush(&self.writer, &mut self.writes)?;
         self.trove.commit(&mut self.writer, &mut self.state)?;

@@ -148,6 +148,17 @@ impl IndexReporter {
                 }
             }
             Event::Failed { error } => self.error(error.path(), &display_chain(error)),
+            Event::DuplicateInFile { id, path } => {
+                if !self.quiet {
+                    self.about_file(
+                        path,
+                        &format!(
+                            "{}: id {id} given twice: the later record kept",
+                            trove::term::path(path)
+                        ),
+                    )
+                }
+            }
             Event::Duplicate { id, kept, dropped } => {
                 self.duplicates += 1;
                 if !self.quiet && self.duplicates <= self.limit() {

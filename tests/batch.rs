@@ -365,6 +365,40 @@ fn sigterm_commits_what_is_done_and_exits_130() {
     assert!(rest["unchanged"].as_u64().unwrap() > 0);
 }
 
+/// SIGTERM while one big JSON Lines file is being read (once, a commit of such a file
+/// took minutes and the signal waited): the reading stops at once, what was read is
+/// committed, exit 130, and the next run completes it.
+#[test]
+fn sigterm_stops_the_reading_of_one_big_file_at_once() {
+    let env = TestEnv::new();
+    let mut text = String::new();
+    for i in 0..200_000 {
+        text.push_str(&format!("{{\"id\":\"r{i}\",\"title\":\"w{i}\"}}\n"));
+    }
+    env.write("big/records.jsonl", text);
+    let child = spawn_index(&env, &["--commit-every", "2500", "big"]);
+    std::thread::sleep(Duration::from_millis(1500));
+    let signalled = Instant::now();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let took = signalled.elapsed();
+    if out.status.code() == Some(0) {
+        return; // finished before the signal: nothing to check
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    // Generous (a debug build, a loaded machine): the point is that it does not wait
+    // for the file to end.
+    assert!(took < Duration::from_secs(10), "stopped {took:?} after the signal");
+    let (rest, code) = summary(&env, &["big"]);
+    assert_eq!(code, 0);
+    assert_eq!(rest["total_documents"], 200_000);
+}
+
 #[test]
 fn reindexing_many_times_does_not_grow_the_index() {
     let env = TestEnv::with_corpus();

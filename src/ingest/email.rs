@@ -100,17 +100,103 @@ pub fn parse_message(bytes: &[u8]) -> Result<Extracted, String> {
     Ok(doc)
 }
 
-/// The messages of an mbox file, one record each, streamed.
-pub fn read_mbox(reader: impl BufRead, sink: &mut RecordSink) -> std::io::Result<()> {
+/// Longest message of an mbox read; a longer one is a bad record, and the messages
+/// after it are read.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// The messages of an mbox file, one record each, streamed, split as mail readers split
+/// them: a `From ` line starts a message only at the start of the file or after an
+/// empty line, and only in the `From sender date` form (`From alice@example.org Mon Mar
+/// 1 10:00:00 2021`), so an unescaped `From ` line in a body (common in mboxo files)
+/// stays in its message. Lines escaped as `>From ` (`>>From `...) lose one `>`
+/// (mboxrd; in mboxo files, where only `From ` was escaped, that gives the line back).
+pub fn read_mbox(mut reader: impl BufRead, sink: &mut RecordSink) -> std::io::Result<()> {
     let mut number = 0;
-    for message in mail_parser::mailbox::mbox::MessageIterator::new(reader) {
-        let message = message?;
-        number += 1;
-        let result =
-            parse_message(message.contents()).map_err(|e| format!("message {number}: {e}"));
-        sink(Some(number), result);
+    let mut message: Vec<u8> = Vec::new();
+    let mut too_long = false;
+    let mut after_blank = true;
+    let mut line = Vec::new();
+    let mut emit = |message: &mut Vec<u8>, too_long: &mut bool, sink: &mut RecordSink| {
+        let blank = message.iter().all(u8::is_ascii_whitespace);
+        if !blank || *too_long {
+            number += 1;
+            let result = if *too_long {
+                Err(format!(
+                    "message {number}: longer than {} MiB",
+                    MAX_MESSAGE_BYTES >> 20
+                ))
+            } else {
+                parse_message(message).map_err(|e| format!("message {number}: {e}"))
+            };
+            sink(Some(number), result);
+        }
+        message.clear();
+        *too_long = false;
+    };
+    loop {
+        line.clear();
+        let read = std::io::Read::take(&mut reader, MAX_MESSAGE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut line)?;
+        if read == 0 {
+            break;
+        }
+        if after_blank && is_separator(&line) {
+            emit(&mut message, &mut too_long, sink);
+            after_blank = false;
+            continue;
+        }
+        after_blank = line.iter().all(u8::is_ascii_whitespace);
+        if too_long {
+            continue;
+        }
+        let quoted = line.iter().take_while(|&&b| b == b'>').count();
+        let body = if quoted > 0 && line[quoted..].starts_with(b"From ") {
+            &line[1..]
+        } else {
+            &line[..]
+        };
+        if message.len() + body.len() > MAX_MESSAGE_BYTES {
+            too_long = true;
+            message.clear();
+            continue;
+        }
+        message.extend_from_slice(body);
     }
+    emit(&mut message, &mut too_long, sink);
     Ok(())
+}
+
+/// An mbox separator: `From `, the sender, then a date with a month name, a time and a
+/// four-digit year (`From alice@example.org Mon Mar  1 10:00:00 2021`, as ctime
+/// writes it; `From 1a2b3c Mon Sep 17 00:00:00 2001` from git format-patch).
+fn is_separator(line: &[u8]) -> bool {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let Some(rest) = line.strip_prefix(b"From ") else {
+        return false;
+    };
+    let Ok(rest) = std::str::from_utf8(rest) else {
+        return false;
+    };
+    let mut words = rest.split_whitespace();
+    let Some(sender) = words.next() else {
+        return false;
+    };
+    if sender.is_empty() {
+        return false;
+    }
+    let (mut month, mut time, mut year) = (false, false, false);
+    for w in words {
+        let w = w.trim_end_matches(',');
+        let lower = w.to_ascii_lowercase();
+        month |= w.len() >= 3 && MONTHS.iter().any(|m| lower.starts_with(m));
+        time |= w.len() >= 4
+            && w.split(':').count() >= 2
+            && w.split(':').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        year |= w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit());
+    }
+    month && time && year
 }
 
 fn declares_charset(bytes: &[u8]) -> bool {
@@ -233,6 +319,29 @@ Plain version, caf=E9.\r\n\
         let (title, body) = got[0].1.clone().unwrap();
         assert_eq!(title, "one");
         assert_eq!(body, "first\nFrom here on");
+    }
+
+    /// mboxo: a `From ` line in a body, unescaped, does not split the message; mboxrd:
+    /// escaped lines get their `From ` back.
+    #[test]
+    fn mbox_splits_only_at_separators() {
+        let mbox = "From a@b.c Sat Jan  3 01:05:34 1996\nFrom: a@b.c\nSubject: one\n\nfirst\n\nFrom here on, we meet at nine.\nFrom the committee.\n>>From quoted twice\n\nFrom git 1a2b Mon Sep 17 00:00:00 2001\nFrom: x@y.z\nSubject: two\n\nsecond\nFrom x@y.z Sun Jan  4 01:05:34 1996\n";
+        let mut got = Vec::new();
+        read_mbox(mbox.as_bytes(), &mut |n, r| {
+            got.push((n, r.map(|d| (d.title, d.body))))
+        })
+        .unwrap();
+        assert_eq!(got.len(), 2, "{got:?}");
+        let (title, body) = got[0].1.clone().unwrap();
+        assert_eq!(title, "one");
+        assert_eq!(
+            body,
+            "first\n\nFrom here on, we meet at nine.\nFrom the committee.\n>From quoted twice"
+        );
+        let (title, body) = got[1].1.clone().unwrap();
+        assert_eq!(title, "two");
+        // Not after an empty line: not a separator.
+        assert_eq!(body, "second\nFrom x@y.z Sun Jan  4 01:05:34 1996");
         assert_eq!(got[1].1.as_ref().unwrap().0, "two");
     }
 
