@@ -470,9 +470,7 @@ fn owners_from(state: &State) -> (HashMap<u128, Owner>, Holders) {
             match owners.get(&id) {
                 Some(current) => {
                     if current.0 != *path {
-                        let list = holders
-                            .entry(id)
-                            .or_insert_with(|| vec![current.0.clone()]);
+                        let list = holders.entry(id).or_insert_with(|| vec![current.0.clone()]);
                         if !list.contains(path) {
                             list.push(path.clone());
                         }

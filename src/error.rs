@@ -63,6 +63,13 @@ pub enum Error {
     )]
     Locked { path: PathBuf },
 
+    #[error(
+        "the index at {} cannot be written ({reason}): it can be searched as it is; copy it \
+         somewhere writable to index into it",
+        crate::term::path(path)
+    )]
+    ReadOnly { path: PathBuf, reason: String },
+
     #[error("index error in {}", crate::term::path(path))]
     Index {
         path: PathBuf,

@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use tantivy::directory::error::LockError;
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::MmapDirectory;
+use tantivy::directory::META_LOCK;
 use tantivy::indexer::UserOperation;
 use tantivy::schema::document::Document;
 use tantivy::store::{Compressor, ZstdCompressor};
@@ -151,6 +152,81 @@ impl Writes {
     }
 }
 
+/// The index's folder, as tantivy's memory-mapped directory, except that a reader on
+/// read-only media (a mounted backup, a read-only NFS export, a folder without write
+/// permission) goes without the meta lock it cannot create. That lock only keeps a
+/// writer's garbage collection from deleting files while a reader opens them; on media
+/// no one can write, there is no such writer.
+#[derive(Clone, Debug)]
+struct IndexDirectory {
+    inner: MmapDirectory,
+}
+
+impl tantivy::Directory for IndexDirectory {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<Arc<dyn tantivy::directory::FileHandle>, OpenReadError> {
+        self.inner.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> std::result::Result<(), DeleteError> {
+        self.inner.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> std::result::Result<bool, OpenReadError> {
+        self.inner.exists(path)
+    }
+
+    fn open_write(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<tantivy::directory::WritePtr, OpenWriteError> {
+        self.inner.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> std::result::Result<Vec<u8>, OpenReadError> {
+        self.inner.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.inner.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.inner.sync_directory()
+    }
+
+    fn watch(
+        &self,
+        watch_callback: tantivy::directory::WatchCallback,
+    ) -> tantivy::Result<tantivy::directory::WatchHandle> {
+        self.inner.watch(watch_callback)
+    }
+
+    fn acquire_lock(
+        &self,
+        lock: &tantivy::directory::Lock,
+    ) -> std::result::Result<tantivy::directory::DirectoryLock, LockError> {
+        match self.inner.acquire_lock(lock) {
+            Err(LockError::IoError(e))
+                if lock.filepath == META_LOCK.filepath && cannot_write(&e) =>
+            {
+                Ok(tantivy::directory::DirectoryLock::from(Box::new(())))
+            }
+            other => other,
+        }
+    }
+}
+
+/// An error that says the folder cannot be written: read-only media, or no permission.
+fn cannot_write(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+    )
+}
+
 /// An open trove index.
 pub struct TroveIndex {
     pub(crate) index: Index,
@@ -166,10 +242,12 @@ impl TroveIndex {
                 path: dir.to_path_buf(),
             });
         }
-        let index = Index::open_in_dir(dir).map_err(|source| Error::Index {
+        let index_err = |source| Error::Index {
             path: dir.to_path_buf(),
             source,
-        })?;
+        };
+        let inner = MmapDirectory::open(dir).map_err(|e| index_err(e.into()))?;
+        let index = Index::open(IndexDirectory { inner }).map_err(index_err)?;
         Self::check(index, dir)
     }
 
@@ -350,6 +428,12 @@ impl TroveIndex {
                         told = true;
                     }
                     std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(TantivyError::LockFailure(LockError::IoError(e), _)) if cannot_write(&e) => {
+                    return Err(Error::ReadOnly {
+                        path: self.dir.clone(),
+                        reason: e.kind().to_string(),
+                    })
                 }
                 Err(other) => return Err(self.index_err(other)),
             }

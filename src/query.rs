@@ -41,6 +41,15 @@ pub(crate) const TITLE_BOOST: f32 = 0.2;
 /// At most this many index words stand in for one prefix or fuzzy term.
 const MAX_EXPANSIONS: usize = 64;
 
+/// Words a query expands (prefixes, fuzzy words) at most; words after these are
+/// searched as written, with a warning. Each expansion walks the term dictionaries, so
+/// this bounds what one query can cost (10,000 words under `--fuzzy` would otherwise
+/// take minutes).
+pub const MAX_EXPANDED_WORDS: usize = 256;
+
+/// Index words one query's expansions add at most, over all its words.
+pub const MAX_QUERY_EXPANSIONS: usize = 4096;
+
 /// Longest edit distance for fuzzy terms.
 pub const MAX_FUZZY_DISTANCE: u8 = 2;
 
@@ -133,6 +142,7 @@ pub(crate) fn build(
         searcher,
         schema: &schema,
         opts,
+        budget: Default::default(),
     };
     let ast = lift_negations(ast);
     let ast = ctx.rewrite(ast, &mut warnings).map_err(err)?;
@@ -146,6 +156,7 @@ pub(crate) fn build(
     let main = ctx
         .convert(&parser, ast)
         .map_err(|e| err(describe(text, &e)))?;
+    warnings.append(&mut ctx.budget.borrow_mut().warnings);
     let (dates, filters) = ctx.filters().map_err(err)?;
     let mut query: Box<dyn Query> = if filters.is_empty() {
         main
@@ -165,6 +176,16 @@ struct Ctx<'a> {
     searcher: &'a Searcher,
     schema: &'a Schema,
     opts: &'a QueryOptions,
+    /// What the query's expansions have used so far, and warnings about them.
+    budget: std::cell::RefCell<Budget>,
+}
+
+/// Expansions used by one query.
+#[derive(Default)]
+struct Budget {
+    words: usize,
+    terms: usize,
+    warnings: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -385,12 +406,17 @@ impl Ctx<'_> {
             .filter(|p| !p.is_empty() && !p.contains('*'))
         {
             (prefix, Expansion::Prefix)
-        } else if let Some((w, d)) = word
-            .rsplit_once('~')
-            .filter(|(w, d)| !w.is_empty() && d.len() == 1 && d.chars().all(|c| c.is_ascii_digit()))
-        {
-            let d: u8 = d.parse().unwrap_or(1);
-            (w, Expansion::Fuzzy(d.min(MAX_FUZZY_DISTANCE)))
+        } else if let Some((w, d)) = word.rsplit_once('~').filter(|(w, d)| {
+            !w.is_empty() && !d.is_empty() && d.chars().all(|c| c.is_ascii_digit())
+        }) {
+            let d: u32 = d.parse().unwrap_or(u32::MAX);
+            if d > u32::from(MAX_FUZZY_DISTANCE) {
+                // Refused, as `--fuzzy=3` is: more typos than that match most words.
+                return Err(QueryParserError::UnsupportedQuery(format!(
+                    "{word:?}: a fuzzy word allows at most {MAX_FUZZY_DISTANCE} typos"
+                )));
+            }
+            (w, Expansion::Fuzzy(d as u8))
         } else if let Some(d) = self.opts.fuzzy {
             if word.contains(['*', '~']) {
                 return Ok(None);
@@ -412,6 +438,18 @@ impl Ctx<'_> {
                 (self.trove.fields.body, 1.0),
             ],
         };
+        {
+            let mut budget = self.budget.borrow_mut();
+            budget.words += 1;
+            if budget.words > MAX_EXPANDED_WORDS {
+                if budget.words == MAX_EXPANDED_WORDS + 1 {
+                    budget.warnings.push(format!(
+                        "more than {MAX_EXPANDED_WORDS} prefix or fuzzy words: the rest are searched as written"
+                    ));
+                }
+                return Ok(None);
+            }
+        }
         let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (f, boost) in fields {
             if let Some(q) = self.expand(f, stem, kind) {
@@ -500,45 +538,86 @@ impl Ctx<'_> {
     }
 
     /// Words of `field` in the index that start with `word` (prefix) or are within the
-    /// edit distance (fuzzy), most frequent first, with a boost for how close they are.
+    /// edit distance (fuzzy: a Levenshtein automaton run over the term dictionary, as
+    /// tantivy's FuzzyTermQuery does, so only the dictionary's matching branches are
+    /// visited), most frequent first, with a boost for how close they are. At most
+    /// `MAX_EXPANSIONS` per word, and what the query's budget has left.
     fn dictionary_matches(&self, field: Field, word: &str, kind: Expansion) -> Vec<(String, f32)> {
         let mut found: HashMap<String, (u64, f32)> = HashMap::new();
+        let dfa = match kind {
+            Expansion::Fuzzy(max) => Some(fuzzy_builder(max).build_dfa(word)),
+            Expansion::Prefix => None,
+        };
         for segment in self.searcher.segment_readers() {
             let Ok(inverted) = segment.inverted_index(field) else {
                 continue;
             };
             let dict = inverted.terms();
-            let stream = match kind {
-                Expansion::Prefix => dict
-                    .range()
-                    .ge(word.as_bytes())
-                    .lt(prefix_end(word))
-                    .into_stream(),
-                Expansion::Fuzzy(_) => dict.range().into_stream(),
-            };
-            let Ok(mut stream) = stream else { continue };
-            while stream.advance() {
-                let Ok(term) = std::str::from_utf8(stream.key()) else {
-                    continue;
+            let mut add = |key: &[u8], doc_freq: u32| {
+                let Ok(term) = std::str::from_utf8(key) else {
+                    return;
                 };
-                let boost = match kind {
-                    Expansion::Prefix => 1.0,
-                    Expansion::Fuzzy(max) => match within_distance(word, term, max) {
-                        Some(0) => 1.0,
-                        Some(1) => 0.7,
-                        Some(_) => 0.5,
-                        None => continue,
+                let boost = match &dfa {
+                    None => 1.0,
+                    Some(dfa) => match dfa.eval(key) {
+                        levenshtein_automata::Distance::Exact(0) => 1.0,
+                        levenshtein_automata::Distance::Exact(1) => 0.7,
+                        levenshtein_automata::Distance::Exact(_) => 0.5,
+                        levenshtein_automata::Distance::AtLeast(_) => return,
                     },
                 };
-                let doc_freq = u64::from(stream.value().doc_freq);
                 let e = found.entry(term.to_string()).or_insert((0, boost));
-                e.0 += doc_freq;
+                e.0 += u64::from(doc_freq);
+            };
+            match &dfa {
+                None => {
+                    let Ok(mut stream) = dict
+                        .range()
+                        .ge(word.as_bytes())
+                        .lt(prefix_end(word))
+                        .into_stream()
+                    else {
+                        continue;
+                    };
+                    while stream.advance() {
+                        add(stream.key(), stream.value().doc_freq);
+                    }
+                }
+                Some(dfa) => {
+                    let Ok(mut stream) = dict.search(Dfa(dfa)).into_stream() else {
+                        continue;
+                    };
+                    while stream.advance() {
+                        add(stream.key(), stream.value().doc_freq);
+                    }
+                }
             }
         }
         let mut list: Vec<(String, u64, f32)> =
             found.into_iter().map(|(w, (df, b))| (w, df, b)).collect();
         list.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
-        list.truncate(MAX_EXPANSIONS);
+        let mut budget = self.budget.borrow_mut();
+        let room = MAX_QUERY_EXPANSIONS.saturating_sub(budget.terms);
+        let keep = list.len().min(MAX_EXPANSIONS).min(room);
+        if list.len() > keep {
+            let shown = match kind {
+                Expansion::Prefix => format!("{word}*"),
+                Expansion::Fuzzy(d) => format!("{word}~{d}"),
+            };
+            budget.warnings.push(if keep < MAX_EXPANSIONS {
+                format!(
+                    "{shown} matches {} words; the query's limit of {MAX_QUERY_EXPANSIONS} expansions leaves room for {keep}",
+                    list.len()
+                )
+            } else {
+                format!(
+                    "{shown} matches {} words: the {keep} most frequent are searched",
+                    list.len()
+                )
+            });
+        }
+        list.truncate(keep);
+        budget.terms += keep;
         list.into_iter().map(|(w, _, b)| (w, b)).collect()
     }
 
@@ -695,39 +774,41 @@ fn prefix_end(prefix: &str) -> Vec<u8> {
     vec![0xff; prefix.len() + 1]
 }
 
-/// The Damerau-Levenshtein distance (adjacent transpositions cost 1) of `a` and `b`,
-/// if it is at most `max`.
-fn within_distance(a: &str, b: &str, max: u8) -> Option<u8> {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let max = usize::from(max);
-    if a.len().abs_diff(b.len()) > max {
-        return None;
+/// The automaton builders for one and two typos (adjacent transpositions count as one),
+/// built once: building one costs more than running it.
+fn fuzzy_builder(max: u8) -> &'static levenshtein_automata::LevenshteinAutomatonBuilder {
+    use std::sync::OnceLock;
+    static BUILDERS: [OnceLock<levenshtein_automata::LevenshteinAutomatonBuilder>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let max = max.min(MAX_FUZZY_DISTANCE);
+    BUILDERS[usize::from(max)]
+        .get_or_init(|| levenshtein_automata::LevenshteinAutomatonBuilder::new(max, true))
+}
+
+/// A Levenshtein DFA as the term dictionary's automaton.
+struct Dfa<'a>(&'a levenshtein_automata::DFA);
+
+impl tantivy_fst::Automaton for Dfa<'_> {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.initial_state()
     }
-    let w = b.len() + 1;
-    let mut prev2 = vec![0usize; w];
-    let mut prev: Vec<usize> = (0..w).collect();
-    let mut cur = vec![0usize; w];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-            row_min = row_min.min(v);
-        }
-        if row_min > max {
-            return None;
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
+
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(
+            self.0.distance(*state),
+            levenshtein_automata::Distance::Exact(_)
+        )
     }
-    let d = prev[b.len()];
-    (d <= max).then_some(d as u8)
+
+    fn can_match(&self, state: &u32) -> bool {
+        *state != levenshtein_automata::SINK_STATE
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
 }
 
 fn rfc3339(ts: jiff::Timestamp) -> String {
@@ -1234,6 +1315,14 @@ mod tests {
         assert_eq!(word_parts("clintn~1"), ["clintn~1"]);
         assert_eq!(word_parts("U.S."), ["U", "S"]);
         assert!(word_parts("--").is_empty());
+    }
+
+    /// The automaton's distance of `b` from `a`, if at most `max`.
+    fn within_distance(a: &str, b: &str, max: u8) -> Option<u8> {
+        match fuzzy_builder(max).build_dfa(a).eval(b) {
+            levenshtein_automata::Distance::Exact(d) => Some(d),
+            levenshtein_automata::Distance::AtLeast(_) => None,
+        }
     }
 
     #[test]

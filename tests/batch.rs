@@ -393,7 +393,10 @@ fn sigterm_stops_the_reading_of_one_big_file_at_once() {
     assert_eq!(out.status.code(), Some(130), "{err}");
     // Generous (a debug build, a loaded machine): the point is that it does not wait
     // for the file to end.
-    assert!(took < Duration::from_secs(10), "stopped {took:?} after the signal");
+    assert!(
+        took < Duration::from_secs(10),
+        "stopped {took:?} after the signal"
+    );
     let (rest, code) = summary(&env, &["big"]);
     assert_eq!(code, 0);
     assert_eq!(rest["total_documents"], 200_000);

@@ -393,22 +393,36 @@ fn mbox_files_from_real_writers() {
     let python = bodies("python-mboxo.mbox");
     assert_eq!(python.len(), 2, "{python:?}");
     assert_eq!(python[0].0, "Minutes of the March meeting");
-    assert!(python[0].1.contains("\nFrom now on, meetings start at nine."));
+    assert!(python[0]
+        .1
+        .contains("\nFrom now on, meetings start at nine."));
     assert!(python[1].1.contains("From what I heard, not much."));
     for name in ["git-format-patch.mbox", "git-format-patch-mboxrd.mbox"] {
         let git = bodies(name);
         assert_eq!(git.len(), 2, "{name}: {git:?}");
         assert_eq!(git[0].0, "[PATCH 1/2] Add the first file");
-        assert!(git[0].1.contains("From now on the notes live here."), "{name}");
         assert!(
-            git[0].1.contains("\nFrom the minutes of the March meeting: keep them short.\n"),
+            git[0].1.contains("From now on the notes live here."),
+            "{name}"
+        );
+        assert!(
+            git[0]
+                .1
+                .contains("\nFrom the minutes of the March meeting: keep them short.\n"),
             "{name}: {}",
             git[0].1
         );
-        assert!(git[1].1.contains("From here on, only small changes."), "{name}");
+        assert!(
+            git[1].1.contains("From here on, only small changes."),
+            "{name}"
+        );
     }
     // mboxrd says what was escaped: the quoted line comes back as written. (The plain
     // form cannot say: a reader takes `>From` as escaped, as mboxo readers must.)
     let rd = bodies("git-format-patch-mboxrd.mbox");
-    assert!(rd[0].1.contains("\n>From a quoted line in the message."), "{}", rd[0].1);
+    assert!(
+        rd[0].1.contains("\n>From a quoted line in the message."),
+        "{}",
+        rd[0].1
+    );
 }

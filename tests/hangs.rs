@@ -41,7 +41,10 @@ fn one_file_across_many_commits_costs_linear_work() {
     }
     let (r2, r4) = (work[1] / work[0], work[2] / work[0]);
     println!("id work: {work:?} (x{r2:.2} for 2x, x{r4:.2} for 4x the records)");
-    assert!((1.8..2.2).contains(&r2) && (3.6..4.4).contains(&r4), "{work:?}");
+    assert!(
+        (1.8..2.2).contains(&r2) && (3.6..4.4).contains(&r4),
+        "{work:?}"
+    );
 }
 
 /// Two copies of one file, then one removed: each of its ids is released once, and
@@ -64,7 +67,10 @@ fn removing_one_of_two_copies_costs_linear_work() {
     }
     let (r2, r4) = (work[1] / work[0], work[2] / work[0]);
     println!("id work: {work:?} (x{r2:.2} for 2x, x{r4:.2} for 4x the records)");
-    assert!((1.8..2.2).contains(&r2) && (3.6..4.4).contains(&r4), "{work:?}");
+    assert!(
+        (1.8..2.2).contains(&r2) && (3.6..4.4).contains(&r4),
+        "{work:?}"
+    );
 }
 
 /// A JSON Lines file that repeats an id: counted and reported as a duplicate, the later
@@ -83,7 +89,10 @@ fn a_repeated_id_inside_one_file_is_a_duplicate() {
     opts.threads = 1;
     let s = index_paths(&opts, &mut |e| events.push(format!("{e:?}"))).unwrap();
     assert_eq!((s.documents, s.duplicates, s.total_documents), (3, 1, 2));
-    assert!(events.iter().any(|e| e.contains("DuplicateInFile")), "{events:?}");
+    assert!(
+        events.iter().any(|e| e.contains("DuplicateInFile")),
+        "{events:?}"
+    );
     let trove = trove::TroveIndex::open(&dir.path().join("index")).unwrap();
     assert_eq!(trove.get("a").unwrap().unwrap().title, "second");
 }

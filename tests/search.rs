@@ -607,3 +607,54 @@ fn dates_are_the_days_as_published() {
     assert!(stdout(&out).contains(r#""date":"2019-10-19T00:04:00+02:00""#));
     assert!(stdout(&out).contains(r#""date":"2017-11-11""#));
 }
+
+/// Fuzzy and prefix words are expanded by an automaton over the term dictionary, with
+/// a cap per word and per query (said in a warning); more than two typos are refused
+/// in both syntaxes.
+#[test]
+fn expansions_are_bounded_and_distances_over_two_refused() {
+    let env = env();
+    for args in [
+        &["oil~3"][..],
+        &["--strict", "oil~3"],
+        &["clinton~9 oil"],
+        &["--fuzzy=3", "oil"],
+    ] {
+        let mut all = vec!["search"];
+        all.extend_from_slice(args);
+        let out = env.run(&all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains("at most 2") || stderr(&out).contains("1..=2"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    // 10,000 words under --fuzzy=2: the first 256 are expanded, the rest searched as
+    // written, and the query answers (it once ran for minutes).
+    let words: Vec<String> = (0..10_000).map(|i| format!("word{i}")).collect();
+    let query = format!("oil {}", words.join(" "));
+    let out = env.run(&["search", "--fuzzy=2", "--json", &query]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("more than 256 prefix or fuzzy words"),
+        "{}",
+        stderr(&out)
+    );
+    // A prefix matching more words than the cap says so.
+    let mut text = String::new();
+    for i in 0..100 {
+        text.push_str(&format!(
+            "{{\"id\": \"p{i}\", \"title\": \"prefixword{i:03}\"}}\n"
+        ));
+    }
+    env.write("archive/prefixes.jsonl", text);
+    env.index(&["archive"]);
+    let out = env.run(&["search", "--json", "prefixword*"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("prefixword* matches 100 words: the 64 most frequent are searched"),
+        "{}",
+        stderr(&out)
+    );
+}

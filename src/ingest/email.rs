@@ -193,7 +193,8 @@ fn is_separator(line: &[u8]) -> bool {
         month |= w.len() >= 3 && MONTHS.iter().any(|m| lower.starts_with(m));
         time |= w.len() >= 4
             && w.split(':').count() >= 2
-            && w.split(':').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            && w.split(':')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
         year |= w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit());
     }
     month && time && year
