@@ -54,6 +54,8 @@ enum Command {
     Get(GetArgs),
     /// What the index holds: documents, dates, size, top publishers and sites
     Stats(StatsArgs),
+    /// Check that the index is whole: checksums, segments, and the file state
+    Check(CheckArgs),
     /// Measure ranking quality on a judged collection (BEIR folder or TREC qrels)
     Eval(EvalArgs),
     /// Write every document, or those a query matches, for trove, Quickwit or Elasticsearch
@@ -212,6 +214,13 @@ impl ExportArgs {
             },
         }
     }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Print the report as JSON: {"ok", "documents", "problems", "notes"}
+    #[arg(long = "json")]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -577,15 +586,36 @@ impl ColorChoice {
 
 pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
+    let first = cli.index.first().cloned().unwrap_or_default();
+    // A panic while reading an index (tantivy on damaged data) is said as such.
+    let guarded = |f: &dyn Fn() -> anyhow::Result<ExitCode>| -> anyhow::Result<ExitCode> {
+        trove::guard::catch(f).unwrap_or_else(|panic| {
+            Err(trove::Error::Damaged {
+                path: first.clone(),
+                reason: format!("reading it failed: {panic}"),
+            }
+            .into())
+        })
+    };
     match cli.command {
-        Command::Search(args) => commands::search(cli.index, args),
+        Command::Search(args) => guarded(&|| commands::search(cli.index.clone(), &args)),
         Command::Index(args) => commands::index(one_index(cli.index, "index")?, args),
         Command::Parse(args) => commands::parse(args),
         Command::Delete(args) => commands::delete(one_index(cli.index, "delete")?, args),
-        Command::Get(args) => commands::get(one_index(cli.index, "get")?, args),
-        Command::Stats(args) => commands::stats(one_index(cli.index, "stats")?, args),
+        Command::Get(args) => {
+            let dir = one_index(cli.index, "get")?;
+            guarded(&|| commands::get(dir.clone(), &args))
+        }
+        Command::Stats(args) => {
+            let dir = one_index(cli.index, "stats")?;
+            guarded(&|| commands::stats(dir.clone(), &args))
+        }
+        Command::Check(args) => commands::check(one_index(cli.index, "check")?, args),
         Command::Eval(args) => commands::eval(args),
-        Command::Export(args) => commands::export(one_index(cli.index, "export")?, args),
+        Command::Export(args) => {
+            let dir = one_index(cli.index, "export")?;
+            guarded(&|| commands::export(dir.clone(), &args))
+        }
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "trove", &mut io::stdout());
             Ok(ExitCode::SUCCESS)

@@ -20,7 +20,8 @@ use trove::search::{MultiSession, SearchResults};
 use trove::{term, TroveIndex};
 
 use crate::cli::{
-    DeleteArgs, EvalArgs, ExportArgs, GetArgs, IndexArgs, Output, ParseArgs, SearchArgs, StatsArgs,
+    CheckArgs, DeleteArgs, EvalArgs, ExportArgs, GetArgs, IndexArgs, Output, ParseArgs, SearchArgs,
+    StatsArgs,
 };
 use crate::reporter::IndexReporter;
 
@@ -263,7 +264,7 @@ fn ignore_closed_pipe(result: io::Result<()>) -> anyhow::Result<()> {
     }
 }
 
-pub fn search(index_dirs: Vec<PathBuf>, args: SearchArgs) -> anyhow::Result<ExitCode> {
+pub fn search(index_dirs: Vec<PathBuf>, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     output::check_fields(&args.fields).map_err(anyhow::Error::msg)?;
     if index_dirs.len() > 1 && args.explain {
         anyhow::bail!("--explain works on one index at a time (drop the extra --index)");
@@ -408,7 +409,7 @@ fn batch(session: &MultiSession, args: &SearchArgs, file: &Path) -> anyhow::Resu
 
 /// `trove export`: documents out as JSON lines for trove, Quickwit or Elasticsearch.
 /// Exit 0 when documents were written, 1 when none matched, 2 on error.
-pub fn export(index_dir: PathBuf, args: ExportArgs) -> anyhow::Result<ExitCode> {
+pub fn export(index_dir: PathBuf, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     if args.es_mapping {
         let mapping = serde_json::to_string_pretty(&export::es_mapping())?;
         ignore_closed_pipe(writeln!(io::stdout().lock(), "{mapping}"))?;
@@ -499,7 +500,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     written.with_context(|| format!("cannot write {}", path.display()))
 }
 
-pub fn get(index_dir: PathBuf, args: GetArgs) -> anyhow::Result<ExitCode> {
+pub fn get(index_dir: PathBuf, args: &GetArgs) -> anyhow::Result<ExitCode> {
     let trove = TroveIndex::open(&index_dir)?;
     let style = Style {
         color: args.color.resolve(),
@@ -532,7 +533,45 @@ pub fn get(index_dir: PathBuf, args: GetArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-pub fn stats(index_dir: PathBuf, args: StatsArgs) -> anyhow::Result<ExitCode> {
+/// `trove check`: exit 0 when the index is whole, 2 when something is damaged.
+pub fn check(index_dir: PathBuf, args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let report = trove::check::check(&index_dir)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let printed = if args.json {
+        serde_json::to_writer(&mut out, &report)
+            .map_err(io::Error::other)
+            .and_then(|()| writeln!(out))
+    } else {
+        (|| {
+            writeln!(out, "index:      {}", term::path(&index_dir))?;
+            if let Some(n) = report.documents {
+                writeln!(out, "documents:  {n}")?;
+            }
+            for p in &report.problems {
+                writeln!(out, "problem:    {}", term::message(p))?;
+            }
+            for n in &report.notes {
+                writeln!(out, "note:       {}", term::message(n))?;
+            }
+            if report.ok {
+                writeln!(out, "ok")
+            } else {
+                writeln!(
+                    out,
+                    "damaged: `trove index --force` rebuilds it from the files it was built from"
+                )
+            }
+        })()
+    };
+    ignore_closed_pipe(printed.and_then(|()| out.flush()))?;
+    Ok(if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+pub fn stats(index_dir: PathBuf, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let trove = TroveIndex::open(&index_dir)?;
     let stats = trove::stats::stats(&trove)?;
     let mut out = BufWriter::new(io::stdout().lock());

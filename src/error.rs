@@ -70,6 +70,13 @@ pub enum Error {
     )]
     ReadOnly { path: PathBuf, reason: String },
 
+    #[error(
+        "the index at {} is damaged ({reason}): run `trove check` to see what is wrong, \
+         then `trove index --force` to rebuild it from its files",
+        crate::term::path(path)
+    )]
+    Damaged { path: PathBuf, reason: String },
+
     #[error("index error in {}", crate::term::path(path))]
     Index {
         path: PathBuf,

@@ -219,6 +219,50 @@ impl tantivy::Directory for IndexDirectory {
     }
 }
 
+/// A tantivy error as trove tells it: data that does not read back (a file changed
+/// under the index, a bad disk) is a damaged index, with what to do about it.
+pub(crate) fn classify(dir: &Path, source: TantivyError) -> Error {
+    let damaged = match &source {
+        TantivyError::DataCorruption(_) => true,
+        // Reading data back failed: bad bytes, a missing or short file. Not so for what
+        // the system says of itself (no permission, a full disk).
+        TantivyError::IoError(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied
+                | std::io::ErrorKind::ReadOnlyFilesystem
+                | std::io::ErrorKind::StorageFull
+                | std::io::ErrorKind::QuotaExceeded
+                | std::io::ErrorKind::OutOfMemory
+                | std::io::ErrorKind::Interrupted
+                | std::io::ErrorKind::WouldBlock
+                | std::io::ErrorKind::TimedOut
+        ),
+        TantivyError::OpenReadError(_) => true,
+        TantivyError::InternalError(m) => m.contains("corrupt"),
+        _ => false,
+    };
+    if damaged {
+        Error::Damaged {
+            path: dir.to_path_buf(),
+            reason: first_line(&source.to_string()),
+        }
+    } else {
+        Error::Index {
+            path: dir.to_path_buf(),
+            source,
+        }
+    }
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or(text);
+    let mut short: String = line.chars().take(200).collect();
+    if line.chars().count() > 200 {
+        short.push('…');
+    }
+    short
+}
+
 /// An error that says the folder cannot be written: read-only media, or no permission.
 fn cannot_write(e: &std::io::Error) -> bool {
     matches!(
@@ -247,7 +291,14 @@ impl TroveIndex {
             source,
         };
         let inner = MmapDirectory::open(dir).map_err(|e| index_err(e.into()))?;
-        let index = Index::open(IndexDirectory { inner }).map_err(index_err)?;
+        let index = Index::open(IndexDirectory { inner }).map_err(|e| match e {
+            // meta.json that does not read: the index is damaged, whatever tantivy says.
+            TantivyError::LockFailure(..) => index_err(e),
+            other => Error::Damaged {
+                path: dir.to_path_buf(),
+                reason: format!("meta.json: {}", first_line(&other.to_string())),
+            },
+        })?;
         Self::check(index, dir)
     }
 
@@ -311,7 +362,7 @@ impl TroveIndex {
     /// then builds it again. Returns the roots its state recorded. Files that are not
     /// the index's (a README, a .gitignore) stay.
     pub(crate) fn wipe(dir: &Path) -> Result<Vec<String>> {
-        if !crate::ingest::walk::is_index_folder(dir) {
+        if !dir.join("meta.json").is_file() {
             return Err(Error::NotAnIndex {
                 path: dir.to_path_buf(),
             });
@@ -321,15 +372,24 @@ impl TroveIndex {
             path: dir.to_path_buf(),
             source,
         };
-        let index = Index::open_in_dir(dir).map_err(index_err)?;
-        let writer: IndexWriter = match index.writer_with_num_threads(1, MIN_MEMORY_PER_THREAD) {
-            Ok(w) => w,
-            Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
+        // The writer lock, taken as tantivy takes it, whatever state meta.json is in.
+        let directory = MmapDirectory::open(dir).map_err(|e| index_err(e.into()))?;
+        let lock = match tantivy::Directory::acquire_lock(
+            &directory,
+            &tantivy::directory::INDEX_WRITER_LOCK,
+        ) {
+            Ok(lock) => lock,
+            Err(LockError::LockBusy) => {
                 return Err(Error::Locked {
                     path: dir.to_path_buf(),
                 })
             }
-            Err(e) => return Err(index_err(e)),
+            Err(LockError::IoError(e)) => {
+                return Err(Error::Io {
+                    path: dir.to_path_buf(),
+                    source: std::io::Error::new(e.kind(), e.to_string()),
+                })
+            }
         };
         let io_err = |source| Error::Io {
             path: dir.to_path_buf(),
@@ -352,7 +412,7 @@ impl TroveIndex {
                 std::fs::remove_file(entry.path()).map_err(io_err)?;
             }
         }
-        drop(writer);
+        drop(lock);
         Ok(roots)
     }
 
@@ -361,10 +421,7 @@ impl TroveIndex {
     }
 
     pub(crate) fn index_err(&self, source: TantivyError) -> Error {
-        Error::Index {
-            path: self.dir.clone(),
-            source,
-        }
+        classify(&self.dir, source)
     }
 
     /// A reader that sees the last commit. Manual reloads: a CLI process reads once.

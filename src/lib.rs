@@ -6,12 +6,14 @@
 pub mod analysis;
 pub mod article;
 pub mod batch;
+pub mod check;
 pub mod date;
 mod date_filter;
 pub mod deletion;
 pub mod error;
 pub mod eval;
 pub mod export;
+pub mod guard;
 pub mod index;
 pub mod ingest;
 pub mod output;

@@ -82,6 +82,26 @@ impl State {
             .unwrap_or_default()
     }
 
+    /// The saved state: `Ok(None)` when there is none, `Err` with the reason when it
+    /// cannot be read (`trove check` says so).
+    pub fn load_checked(index_dir: &Path) -> std::result::Result<Option<State>, String> {
+        let file = match std::fs::File::open(Self::path(index_dir)) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.to_string()),
+        };
+        let decoder = zstd::Decoder::new(file).map_err(|e| e.to_string())?;
+        let state: State =
+            serde_json::from_reader(std::io::BufReader::new(decoder)).map_err(|e| e.to_string())?;
+        if state.version != VERSION {
+            return Err(format!(
+                "version {} (this trove writes {VERSION})",
+                state.version
+            ));
+        }
+        Ok(Some(state))
+    }
+
     /// Writes the state for the commit `opstamp`: to a temporary file, synced, then
     /// renamed over the old one, so a crash leaves the old state or the new one.
     pub fn save(&mut self, index_dir: &Path, opstamp: u64) -> Result<()> {

@@ -8,7 +8,6 @@
 pub mod compressed;
 pub mod decode;
 pub mod email;
-pub mod guard;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -327,12 +326,14 @@ pub fn read_open(
     limits: Limits,
     sink: &mut dyn FnMut(Item),
 ) -> Result<FileOutcome, IngestError> {
-    guard::catch(|| read_open_unguarded(path, open, limits, sink)).unwrap_or_else(|message| {
-        Err(IngestError::Panic {
-            path: path.to_path_buf(),
-            message,
-        })
-    })
+    crate::guard::catch(|| read_open_unguarded(path, open, limits, sink)).unwrap_or_else(
+        |message| {
+            Err(IngestError::Panic {
+                path: path.to_path_buf(),
+                message,
+            })
+        },
+    )
 }
 
 fn read_open_unguarded(
@@ -367,7 +368,7 @@ fn read_open_unguarded(
         return too_large();
     }
     let (mut bytes, whole) = read_head(&mut file, size).map_err(read_err)?;
-    guard::injected_panic(&bytes);
+    crate::guard::injected_panic(&bytes);
     if by_extension.is_none() {
         if let Some(codec) = compressed::codec(&sniff::extension(path), &bytes) {
             return read_compressed(path, file, bytes, codec, named, limits, sink);

@@ -28,9 +28,17 @@ fn install_hook() {
                     .map(|s| s.to_string())
                     .or_else(|| info.payload().downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "unknown panic".to_string());
+                // The crate and file, not the whole path of the registry it is in.
                 let place = info
                     .location()
-                    .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                    .map(|l| {
+                        let file = l.file();
+                        let short = file
+                            .rfind("/src/")
+                            .and_then(|i| file[..i].rfind('/').map(|j| &file[j + 1..]))
+                            .unwrap_or(file);
+                        format!(" at {short}:{}", l.line())
+                    })
                     .unwrap_or_default();
                 LAST.with(|last| *last.borrow_mut() = Some(format!("{message}{place}")));
             } else {
