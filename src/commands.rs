@@ -275,7 +275,7 @@ pub fn search(index_dirs: Vec<PathBuf>, args: &SearchArgs) -> anyhow::Result<Exi
         .collect::<Result<Vec<_>, _>>()?;
     let session = MultiSession::new(&trove)?;
     if let Some(file) = &args.batch {
-        return batch(&session, &args, file);
+        return batch(&session, args, file);
     }
     let opts = args.options(args.query.join(" "));
     let results = session.search(&opts)?;
@@ -283,7 +283,7 @@ pub fn search(index_dirs: Vec<PathBuf>, args: &SearchArgs) -> anyhow::Result<Exi
         eprintln!("trove: warning: {}", term::message(w));
     }
     let mut out = BufWriter::new(io::stdout().lock());
-    let printed = print_results(&mut out, &args, &results, None, true).and_then(|()| out.flush());
+    let printed = print_results(&mut out, args, &results, None, true).and_then(|()| out.flush());
     ignore_closed_pipe(printed)?;
     // The process ends here: let the OS take the index's maps and memory back at once,
     // instead of unmapping and freeing them one by one (a measurable part of a search).
