@@ -134,7 +134,8 @@ pub struct ExportArgs {
     #[arg(long = "format", value_enum, default_value_t = ExportFormatArg::Jsonl, value_name = "FORMAT")]
     pub format: ExportFormatArg,
 
-    /// Write to FILE instead of standard output (it appears only when complete)
+    /// Write to FILE instead of standard output (`-`): a regular FILE appears only when
+    /// complete; a device or a FIFO is written in place; a link's target is written
     #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 

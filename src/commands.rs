@@ -420,32 +420,30 @@ pub fn export(index_dir: PathBuf, args: &ExportArgs) -> anyhow::Result<ExitCode>
     if let Some(path) = &args.quickwit_config {
         write_atomically(path, export::quickwit_config(&args.index_id).as_bytes())?;
     }
-    let summary = match &args.output {
+    // `-o -` is standard output.
+    let output = args.output.as_ref().filter(|p| p.as_os_str() != "-");
+    let summary = match output {
         Some(path) => {
-            // Into a temporary file beside FILE, renamed when complete: an interrupted
-            // export never leaves a truncated FILE behind.
-            let tmp = temp_path(path);
-            let file = std::fs::File::create(&tmp)
-                .with_context(|| format!("cannot create {}", tmp.display()))?;
+            // A regular file through a temporary file and a rename (FILE only ever
+            // appears whole); a device or a FIFO in place (outfile.rs).
+            install_cleanup_handler();
+            let file = trove::outfile::OutFile::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             let mut out = BufWriter::with_capacity(1 << 20, file);
-            let result = export::export(&trove, &opts, &mut out);
-            let done = match result {
+            match export::export(&trove, &opts, &mut out) {
                 Ok(summary) => out
                     .into_inner()
                     .map_err(|e| e.into_error())
-                    .and_then(|f| f.sync_all())
-                    .and_then(|()| std::fs::rename(&tmp, path))
+                    .and_then(|f| f.finish())
                     .map(|()| summary)
-                    .with_context(|| format!("cannot write {}", path.display())),
+                    .with_context(|| format!("cannot write {}", path.display()))?,
                 Err(ExportError::Write(e)) => {
-                    Err(anyhow::Error::new(e).context(format!("cannot write {}", path.display())))
+                    return Err(
+                        anyhow::Error::new(e).context(format!("cannot write {}", path.display()))
+                    )
                 }
-                Err(e) => Err(e.into()),
-            };
-            if done.is_err() {
-                let _ = std::fs::remove_file(&tmp);
+                Err(e) => return Err(e.into()),
             }
-            done?
         }
         None => {
             let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
@@ -461,11 +459,8 @@ pub fn export(index_dir: PathBuf, args: &ExportArgs) -> anyhow::Result<ExitCode>
     for w in &summary.warnings {
         eprintln!("trove: warning: {}", term::message(w));
     }
-    if args.output.is_some() || io::stderr().is_terminal() {
-        let target = args
-            .output
-            .as_ref()
-            .map_or_else(|| "standard output".to_string(), |p| term::path(p));
+    if output.is_some() || io::stderr().is_terminal() {
+        let target = output.map_or_else(|| "standard output".to_string(), |p| term::path(p));
         eprintln!(
             "trove: exported {} {} to {target}",
             summary.documents,
@@ -483,21 +478,18 @@ pub fn export(index_dir: PathBuf, args: &ExportArgs) -> anyhow::Result<ExitCode>
     })
 }
 
-/// `FILE.tmp-PID` beside `path`.
-fn temp_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".tmp-{}", std::process::id()));
-    path.with_file_name(name)
+/// Ctrl-C or SIGTERM while a file is being written: its temporary file is removed,
+/// and the process ends (exit 130).
+fn install_cleanup_handler() {
+    let _ = ctrlc::set_handler(|| {
+        trove::outfile::remove_on_signal();
+        std::process::exit(130);
+    });
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename.
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let tmp = temp_path(path);
-    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written.with_context(|| format!("cannot write {}", path.display()))
+    trove::outfile::write_whole(path, bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 pub fn get(index_dir: PathBuf, args: &GetArgs) -> anyhow::Result<ExitCode> {
@@ -597,8 +589,9 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let mut report = trove::eval::evaluate(&opts, want_runs)
         .with_context(|| format!("evaluating on {}", args.dir.display()))?;
     if let Some(path) = &args.run {
+        install_cleanup_handler();
         let mut run = BufWriter::new(
-            std::fs::File::create(path)
+            trove::outfile::OutFile::create(path)
                 .with_context(|| format!("cannot write {}", path.display()))?,
         );
         for q in &report.per_query {
@@ -613,7 +606,10 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
                 )?;
             }
         }
-        run.flush()?;
+        run.into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|f| f.finish())
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if !args.per_query {
         report.per_query.clear();

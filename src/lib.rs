@@ -16,6 +16,7 @@ pub mod export;
 pub mod guard;
 pub mod index;
 pub mod ingest;
+pub mod outfile;
 pub mod output;
 pub mod query;
 mod schema;

@@ -399,3 +399,80 @@ fn search_across_indexes_ranks_as_one_index() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("nowhere"), "{}", stderr(&out));
 }
+
+/// `-o` writes into what it names, never replaces it: a device or a FIFO in place, a
+/// link's target; a regular file through a temporary file that never stays behind.
+#[test]
+fn output_files_are_written_into_never_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let env = TestEnv::with_corpus();
+    index_into(&env, "index", &["corpus"]);
+    // A FIFO: written in place, read by whoever reads it.
+    let fifo = env.path("pipe");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = env.run(&["export", "-o", fifo.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    assert!(reader.join().unwrap().contains("Data firm CEO"));
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    // A link: the target is written, the link stays.
+    env.write("real.jsonl", "old");
+    std::os::unix::fs::symlink("real.jsonl", env.path("link.jsonl")).unwrap();
+    let out = env.run(&["export", "-o", "link.jsonl"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(std::fs::symlink_metadata(env.path("link.jsonl"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(env.path("real.jsonl"))
+        .unwrap()
+        .contains("Data firm CEO"));
+    // A full device: the error names it; the device stays a device.
+    let out = env.run(&["export", "-o", "/dev/full"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).contains("No space left on device"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert!(std::fs::metadata("/dev/full")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    // A device like /dev/null, made here when we may (root): written in place.
+    let null = env.path("null");
+    let made = std::process::Command::new("mknod")
+        .args([null.to_str().unwrap(), "c", "1", "3"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        let out = env.run(&["export", "-o", null.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(std::fs::metadata(&null)
+            .unwrap()
+            .file_type()
+            .is_char_device());
+    } else {
+        println!("skipped: mknod needs root; the FIFO and /dev/full cases ran");
+    }
+    // `-` is standard output.
+    let out = env.run(&["export", "-o", "-"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Data firm CEO"));
+    // No temporary file stays behind anywhere.
+    let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("trove-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
