@@ -466,6 +466,11 @@ pub struct SearchArgs {
     #[arg(long = "files", short = 'l')]
     pub files: bool,
 
+    /// With -l: end each path with a NUL byte instead of a newline, and print its bytes
+    /// as they are (for `xargs -0`; names may hold newlines or bytes that are not UTF-8)
+    #[arg(long = "null", short = '0', requires = "files")]
+    pub null: bool,
+
     /// Explain each hit's score
     #[arg(long = "explain")]
     pub explain: bool,

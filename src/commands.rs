@@ -317,7 +317,7 @@ fn print_results<W: Write>(
             None if args.json => writeln!(out, "{}", serde_json::json!({"total": results.total})),
             None => writeln!(out, "{}", results.total),
         },
-        Output::Files => output::print_files(out, &results.hits, &mut HashSet::new()),
+        Output::Files => output::print_files(out, &results.hits, &mut HashSet::new(), args.null),
         Output::Human if query_id.is_none() => output::print_hits_human(out, results, style),
         Output::Human | Output::Json => {
             output::print_hits_json(out, &results.hits, fields.as_deref(), query_id)

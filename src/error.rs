@@ -71,6 +71,13 @@ pub enum Error {
     ReadOnly { path: PathBuf, reason: String },
 
     #[error(
+        "the disk holding the index at {} is full (no space left on device): the index stays \
+         at its last commit; free some space and run `trove index` again",
+        crate::term::path(path)
+    )]
+    DiskFull { path: PathBuf },
+
+    #[error(
         "the index at {} is damaged ({reason}): run `trove check` to see what is wrong, \
          then `trove index --force` to rebuild it from its files",
         crate::term::path(path)

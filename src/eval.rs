@@ -85,6 +85,18 @@ impl Metrics {
             map: precision_sum / relevant as f64,
             mrr_10: first.map_or(0.0, |p| 1.0 / (p + 1) as f64),
         }
+        .unsigned()
+    }
+
+    /// Zeros as +0.0: an empty sum of f64 is -0.0 (a query with no hits), which prints
+    /// as `-0.0000`.
+    fn unsigned(self) -> Metrics {
+        Metrics {
+            ndcg_10: self.ndcg_10 + 0.0,
+            recall_100: self.recall_100 + 0.0,
+            map: self.map + 0.0,
+            mrr_10: self.mrr_10 + 0.0,
+        }
     }
 
     fn mean(all: &[Metrics]) -> Metrics {
@@ -98,6 +110,7 @@ impl Metrics {
             map: all.iter().map(|m| m.map).sum::<f64>() / n,
             mrr_10: all.iter().map(|m| m.mrr_10).sum::<f64>() / n,
         }
+        .unsigned()
     }
 }
 
@@ -374,6 +387,10 @@ mod tests {
                 && close(m.mrr_10, 1.0)
         );
         assert_eq!(Metrics::of(&[], &j), Metrics::default());
+        // A query with no hits: zeros that print as zeros, not -0.0000.
+        let none = Metrics::of(&[], &j);
+        assert_eq!(format!("{:.4}", none.ndcg_10), "0.0000");
+        assert_eq!(format!("{:.4}", none.map), "0.0000");
         // No relevant document: nothing to measure.
         assert_eq!(
             Metrics::of(&ranked(&["a"]), &judged(&[("a", 0)])),

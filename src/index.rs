@@ -222,6 +222,24 @@ impl tantivy::Directory for IndexDirectory {
 /// A tantivy error as trove tells it: data that does not read back (a file changed
 /// under the index, a bad disk) is a damaged index, with what to do about it.
 pub(crate) fn classify(dir: &Path, source: TantivyError) -> Error {
+    let text = source.to_string();
+    let full = match &source {
+        TantivyError::IoError(e) => io_says_full(e),
+        TantivyError::OpenWriteError(tantivy::directory::error::OpenWriteError::IoError {
+            io_error,
+            ..
+        }) => io_says_full(io_error),
+        _ => false,
+    } || text.contains("No space left on device")
+        || text.contains("Disk quota exceeded")
+        // A writer thread that died says no more than that; a disk with no room left is
+        // the usual cause, and the one trove can see.
+        || (matches!(source, TantivyError::ErrorInThread(_)) && nearly_full(dir));
+    if full {
+        return Error::DiskFull {
+            path: dir.to_path_buf(),
+        };
+    }
     let damaged = match &source {
         TantivyError::DataCorruption(_) => true,
         // Reading data back failed: bad bytes, a missing or short file. Not so for what
@@ -252,6 +270,27 @@ pub(crate) fn classify(dir: &Path, source: TantivyError) -> Error {
             source,
         }
     }
+}
+
+fn io_says_full(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    ) || matches!(e.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT))
+}
+
+/// Less than 1 MiB free where the index is.
+fn nearly_full(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is a valid C string and `stat` a valid out-parameter.
+    if unsafe { libc::statvfs(path.as_ptr(), &mut stat) } != 0 {
+        return false;
+    }
+    (stat.f_bavail as u128) * (stat.f_frsize as u128) < (1 << 20)
 }
 
 fn first_line(text: &str) -> String {

@@ -185,14 +185,41 @@ pub fn print_files<W: Write>(
     out: &mut W,
     hits: &[Hit],
     seen: &mut std::collections::HashSet<String>,
+    null: bool,
 ) -> io::Result<()> {
     for hit in hits {
         let name = hit.path.as_deref().unwrap_or(&hit.source);
-        if seen.insert(name.to_string()) {
-            writeln!(out, "{}", escape(name))?;
+        if !seen.insert(name.to_string()) {
+            continue;
+        }
+        if null {
+            // `-0`: the path's own bytes, ended by NUL (for `xargs -0`), whatever they are.
+            let path = crate::term::from_lossless(name);
+            out.write_all(path.as_os_str().as_encoded_bytes())?;
+            out.write_all(b"\0")?;
+        } else {
+            // One line each, unambiguous: a newline in a name shows as `\n`, bytes that
+            // are not UTF-8 as `\xNN`.
+            writeln!(out, "{}", crate::term::message(name))?;
         }
     }
     Ok(())
+}
+
+/// Longest field shown in human output (a title, a source, the author line): longer
+/// ones are cut with `…` (JSON, CSV and TSV keep them whole).
+pub const MAX_FIELD_CHARS: usize = 200;
+
+/// `text` cut to `MAX_FIELD_CHARS` characters with `…`, and the highlight ranges that
+/// still fall inside it.
+fn clip<'a>(text: &'a str, marks: &[[usize; 2]]) -> (Cow<'a, str>, Vec<[usize; 2]>) {
+    match text.char_indices().nth(MAX_FIELD_CHARS) {
+        None => (Cow::Borrowed(text), marks.to_vec()),
+        Some((end, _)) => {
+            let kept = marks.iter().filter(|m| m[1] <= end).copied().collect();
+            (Cow::Owned(format!("{}…", &text[..end])), kept)
+        }
+    }
 }
 
 /// Hits for a person: rank and title, date / author / publisher, source, snippet.
@@ -208,7 +235,8 @@ pub fn print_hits_human<W: Write>(
             &hit.title
         };
         write!(out, "{}", paint(style, BOLD, &format!("{}. ", hit.rank)))?;
-        write_marked(out, title, &hit.title_highlights, style, BOLD)?;
+        let (title, marks) = clip(title, &hit.title_highlights);
+        write_marked(out, &title, &marks, style, BOLD)?;
         writeln!(out)?;
         let meta: Vec<&str> = [
             hit.date.as_deref(),
@@ -219,9 +247,13 @@ pub fn print_hits_human<W: Write>(
         .flatten()
         .collect();
         if !meta.is_empty() {
-            writeln!(out, "   {}", escape(&meta.join(" | ")))?;
+            writeln!(out, "   {}", escape(&clip(&meta.join(" | "), &[]).0))?;
         }
-        writeln!(out, "   {}", paint(style, LINK, &escape(&hit.source)))?;
+        writeln!(
+            out,
+            "   {}",
+            paint(style, LINK, &escape(&clip(&hit.source, &[]).0))
+        )?;
         if !hit.snippet.is_empty() {
             write!(out, "   ")?;
             write_marked(out, &hit.snippet, &hit.highlights, style, "")?;
@@ -522,7 +554,7 @@ pub fn print_article_human<W: Write>(out: &mut W, a: &Article, style: Style) -> 
     ];
     for (name, value) in rows {
         if let Some(value) = value {
-            writeln!(out, "{}: {}", label(name), escape(value))?;
+            writeln!(out, "{}: {}", label(name), escape(&clip(value, &[]).0))?;
         }
     }
     writeln!(

@@ -658,3 +658,51 @@ fn expansions_are_bounded_and_distances_over_two_refused() {
         stderr(&out)
     );
 }
+
+/// Human output is bounded per field (JSON keeps everything); `-l -0` gives file names
+/// back byte for byte, a newline or bytes that are not UTF-8 included.
+#[test]
+fn long_fields_are_cut_and_null_separated_paths_are_exact() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = TestEnv::new();
+    let title = "Long title words ".repeat(40_000); // 680,000 characters
+    env.write(
+        "docs/long.jsonl",
+        format!("{{\"id\": \"long\", \"title\": \"{title}\", \"body\": \"needle\"}}\n"),
+    );
+    let odd = std::ffi::OsStr::from_bytes(b"docs/odd\nname\xff.txt");
+    let odd_path = env.dir.path().join(odd);
+    std::fs::write(&odd_path, "Odd\n\nneedle in an oddly named file\n").unwrap();
+    let out = env.index(&["docs"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = env.run(&["search", "--color", "never", "needle"]);
+    let text = stdout(&out);
+    let longest = text.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(longest < 300, "a line of {longest} characters");
+    assert!(text.contains("Long title words Long title words") && text.contains('…'));
+    let (hits, _) = env.search_json(&["needle"]);
+    let whole = hits.iter().find(|h| h["id"] == "long").unwrap();
+    assert_eq!(whole["title"].as_str().unwrap().len(), title.trim().len());
+    // -l: one line per file, the newline and the odd byte visible.
+    let out = env.run(&["search", "-l", "needle"]);
+    assert!(
+        stdout(&out).contains("odd\\nname\\xFF.txt"),
+        "{}",
+        stdout(&out)
+    );
+    // -l -0: the bytes themselves, NUL-ended.
+    let out = env.run(&["search", "-l", "-0", "needle"]);
+    let names: Vec<&[u8]> = out
+        .stdout
+        .split(|&b| b == 0)
+        .filter(|n| !n.is_empty())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(
+        names.contains(&odd_path.as_os_str().as_bytes()),
+        "{:?}",
+        out.stdout
+    );
+    // -0 without -l is refused.
+    assert_eq!(env.run(&["search", "-0", "needle"]).status.code(), Some(2));
+}

@@ -708,7 +708,8 @@ fn finish(mut doc: Extracted, origin: &Origin, record: Option<usize>, format: Fo
             authors: doc.authors,
             publisher: doc.publisher,
             tags: doc.tags,
-            path: path.map(|p| p.to_string_lossy().into_owned()),
+            // Lossless (`\xNN` for bytes that are not UTF-8), so `-l -0` gives the name back.
+            path: path.map(|p| crate::term::lossless(p)),
             body: doc.body,
             format,
         }),
