@@ -588,6 +588,13 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let want_runs = args.per_query || args.run.is_some();
     let mut report = trove::eval::evaluate(&opts, want_runs)
         .with_context(|| format!("evaluating on {}", args.dir.display()))?;
+    if report.duplicate_ids > 0 {
+        eprintln!(
+            "trove: warning: the corpus repeats {} ids (the later record of each is indexed): \
+             judgements about them may mean either record, so these metrics are suspect",
+            report.duplicate_ids
+        );
+    }
     if let Some(path) = &args.run {
         install_cleanup_handler();
         let mut run = BufWriter::new(

@@ -174,6 +174,10 @@ pub struct EvalReport {
     pub per_query: Vec<QueryResult>,
     /// Queries that ran with a warning (repaired syntax).
     pub warnings: usize,
+    /// Corpus records whose id an earlier record already had (the later one is
+    /// indexed): judgements about such an id may mean either, so the metrics are
+    /// suspect. 0 for a sound corpus.
+    pub duplicate_ids: usize,
 }
 
 fn secs<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -300,7 +304,7 @@ pub fn evaluate(opts: &EvalOptions, per_query: bool) -> Result<EvalReport> {
     let started = Instant::now();
     let mut index_opts = IndexOptions::new(index_dir.clone(), vec![corpus]);
     index_opts.force = true;
-    index_paths(&index_opts, &mut |_| {})?;
+    let indexed = index_paths(&index_opts, &mut |_| {})?;
     let index_time = started.elapsed();
 
     let trove = TroveIndex::open(&index_dir)?;
@@ -346,6 +350,7 @@ pub fn evaluate(opts: &EvalOptions, per_query: bool) -> Result<EvalReport> {
             None => opts.split.clone(),
         },
         documents: trove.num_docs()?,
+        duplicate_ids: indexed.duplicates,
         queries: results.len(),
         mean: Metrics::mean(&all),
         index_time,

@@ -99,3 +99,27 @@ fn scifact_train_reaches_the_target() {
         report.mean.recall_100
     );
 }
+
+/// A corpus that repeats an id: the later record is indexed, and the report says so
+/// (field `duplicate_ids`, and a warning) instead of silently losing a record.
+#[test]
+fn eval_reports_a_corpus_with_repeated_ids() {
+    let env = TestEnv::new();
+    for name in ["queries.jsonl", "qrels/dev.tsv"] {
+        env.copy_fixture(&format!("beir/tiny/{name}"), &format!("beir/{name}"));
+    }
+    let corpus = std::fs::read_to_string(format!("{}/corpus.jsonl", tiny())).unwrap();
+    let first = corpus.lines().next().unwrap().to_string();
+    env.write("beir/corpus.jsonl", format!("{corpus}{first}\n"));
+    let out = env.run(&[
+        "eval",
+        env.path("beir").to_str().unwrap(),
+        "--split",
+        "dev",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(report["duplicate_ids"], 1);
+    assert!(stderr(&out).contains("repeats 1 ids"), "{}", stderr(&out));
+}

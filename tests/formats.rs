@@ -426,3 +426,38 @@ fn mbox_files_from_real_writers() {
         rd[0].1
     );
 }
+
+/// Dates that cannot be what they claim (a negative, zero or one-digit year) are a
+/// warning and no date, in every format: once they became 2000, 2001 and 2005.
+#[test]
+fn impossible_dates_are_warnings_not_dates() {
+    let env = TestEnv::new();
+    env.write(
+        "d/records.jsonl",
+        concat!(
+            r#"{"id": "a", "title": "A", "date": "-1-01-01"}"#,
+            "\n",
+            r#"{"id": "b", "title": "B", "date": "12/31/-5"}"#,
+            "\n",
+            r#"{"id": "c", "title": "C", "date": "0000-01-01"}"#,
+            "\n",
+        ),
+    );
+    env.write(
+        "d/mail.eml",
+        "From: a@example.com\nSubject: Old\nDate: Mon, 1 Jan -0001\n\nText.\n",
+    );
+    env.write("d/note.md", "---\ntitle: Note\ndate: 12/31/5\n---\nText.\n");
+    let out = env.run(&["parse", "--json", "d"]);
+    let err = stderr(&out);
+    let docs: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), 5);
+    for d in &docs {
+        assert!(d["date"].is_null(), "{d}");
+    }
+    assert_eq!(err.matches("unparseable date").count(), 5, "{err}");
+}
