@@ -858,7 +858,9 @@ impl Run<'_, '_> {
         reading: &mut Reading,
     ) -> Result<()> {
         match item {
-            Item::Doc { article, warnings } => {
+            Item::Doc {
+                article, warnings, ..
+            } => {
                 for message in &warnings {
                     self.summary.warnings += 1;
                     (self.on_event)(Event::Warning { path, message });

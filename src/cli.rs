@@ -330,6 +330,11 @@ pub struct ParseArgs {
     #[arg(long = "json")]
     pub json: bool,
 
+    /// With --json: say where each document's date, title and authors came from
+    /// ("provenance": {"date": {"stage", "rule"}, "title": ..., "author": ...})
+    #[arg(long = "explain", requires = "json")]
+    pub explain: bool,
+
     /// When to colour the output
     #[arg(long = "color", value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,

@@ -172,7 +172,11 @@ pub fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
     let mut write_result: io::Result<()> = Ok(());
     let mut print = |path: &Path, item: Item, documents: &mut usize, errors: &mut usize| match item
     {
-        Item::Doc { article, warnings } => {
+        Item::Doc {
+            article,
+            warnings,
+            provenance,
+        } => {
             for w in warnings {
                 eprintln!(
                     "trove: warning: {}: {}",
@@ -183,7 +187,11 @@ pub fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
             *documents += 1;
             if write_result.is_ok() {
                 write_result = if args.json {
-                    output::print_article_json(&mut out, &article)
+                    output::print_article_json(
+                        &mut out,
+                        &article,
+                        args.explain.then_some(&*provenance),
+                    )
                 } else {
                     output::print_article_human(&mut out, &article, style)
                 };
@@ -505,7 +513,7 @@ pub fn get(index_dir: PathBuf, args: &GetArgs) -> anyhow::Result<ExitCode> {
             Some(article) => {
                 if result.is_ok() {
                     result = if args.json {
-                        output::print_article_json(&mut out, &article)
+                        output::print_article_json(&mut out, &article, None)
                     } else {
                         output::print_article_human(&mut out, &article, style)
                     };

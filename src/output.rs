@@ -515,11 +515,19 @@ struct DocJson<'a> {
     path: Option<&'a str>,
     format: &'a str,
     body: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provenance: Option<&'a crate::ingest::Provenance>,
 }
 
-/// One document as a line of JSON.
-pub fn print_article_json<W: Write>(out: &mut W, a: &Article) -> io::Result<()> {
+/// One document as a line of JSON; with `provenance` (`trove parse --explain`), where
+/// its date, title and authors came from.
+pub fn print_article_json<W: Write>(
+    out: &mut W,
+    a: &Article,
+    provenance: Option<&crate::ingest::Provenance>,
+) -> io::Result<()> {
     let doc = DocJson {
+        provenance,
         id: &a.id,
         title: &a.title,
         date: a.date.map(format_date),

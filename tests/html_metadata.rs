@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use regex::Regex;
 
-const MIN_TITLE_ACCURACY: f64 = 0.90;
-const MIN_DATE_ACCURACY: f64 = 0.85;
+const MIN_TITLE_ACCURACY: f64 = 0.95;
+const MIN_DATE_ACCURACY: f64 = 1.0;
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/html-metadata")

@@ -76,11 +76,6 @@ const MAX_AUTHOR_CHARS: usize = 100;
 /// Separators between a title and a site name: ` | `, ` - `, ` – `, ` — `, ` :: `...
 static TITLE_SEP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s+(?:\||-|–|—|::|·|•|»|~|/)\s+").expect("valid regex"));
-/// A date in a URL path: `/2017/11/11/`, `/2017-11-11-slug`.
-static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/_.-]|$)")
-        .expect("valid regex")
-});
 /// Leading "By", "Written by", "Posted by" in bylines.
 static BY_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:(?:written|posted|published|words|story|text|reported)\s+)?by\s*:?\s+")
@@ -175,8 +170,11 @@ pub fn parse(html: &str) -> Extracted {
     out.source = page.source();
     out.publisher = page.publisher();
     out.title = page.title(out.source.as_deref());
-    let (date, warning) = page.date(out.source.as_deref());
-    out.date = date;
+    let (date, warning) = page.date(&doc, html, out.source.as_deref());
+    if let Some((d, rule)) = date {
+        out.date = Some(d);
+        out.provenance.date = Some(rule);
+    }
     out.warnings.extend(warning);
 
     let visible = visible_text(&doc);
@@ -441,10 +439,6 @@ struct Page {
     article_h1: Option<String>,
     canonical: Vec<String>,
     base: Option<String>,
-    /// `<time>` values: (datetime or text, how it was marked).
-    times: Vec<(String, &'static str)>,
-    /// `itemprop=datePublished` values on elements other than `<meta>`.
-    itemprop_dates: Vec<String>,
     /// Authors from `itemprop=author` elements.
     itemprop_authors: Vec<String>,
     /// Authors from `rel=author` links.
@@ -519,30 +513,6 @@ impl Page {
             .and_then(|n| n.attr("href"))
             .and_then(|h| absolute_url(&h, None));
 
-        let mut times = Vec::new();
-        for node in doc.select("time").nodes().iter().take(200) {
-            let value = node
-                .attr("datetime")
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty());
-            let itemprop = node
-                .attr("itemprop")
-                .is_some_and(|p| p.to_lowercase().contains("datepublished"));
-            let how = if node.has_attr("pubdate") || itemprop {
-                "pubdate"
-            } else if node.ancestors_it(None).any(|a| a.has_name("article")) {
-                "article"
-            } else {
-                "page"
-            };
-            match value {
-                Some(v) => times.push((v, how)),
-                None if how == "pubdate" => times.push((clean(&node.text()), how)),
-                None => {}
-            }
-        }
-
-        let mut itemprop_dates = Vec::new();
         let mut itemprop_authors = Vec::new();
         let mut rel_authors = Vec::new();
         for node in doc.select("[itemprop]").nodes().iter().take(2000) {
@@ -550,13 +520,7 @@ impl Page {
                 continue;
             }
             let prop = node.attr("itemprop").unwrap_or_default().to_lowercase();
-            if prop.split_whitespace().any(|p| p == "datepublished") {
-                // `<abbr itemprop=datePublished title="2016-12-08T12:06:00-08:00">12:06 PM`
-                for attr in ["content", "datetime", "title"] {
-                    itemprop_dates.extend(node.attr(attr).map(|v| clean(&v)));
-                }
-                itemprop_dates.push(clean(&node.text()));
-            } else if prop
+            if prop
                 .split_whitespace()
                 .any(|p| p == "author" || p == "creator")
             {
@@ -608,8 +572,6 @@ impl Page {
             article_h1,
             canonical,
             base,
-            times,
-            itemprop_dates,
             itemprop_authors,
             rel_authors,
         }
@@ -734,49 +696,55 @@ impl Page {
             .unwrap_or_default()
     }
 
-    /// The publication date, and a warning when dates were found but none parsed.
-    fn date(&self, source: Option<&str>) -> (Option<DocDate>, Option<String>) {
-        let mut candidates: Vec<(String, String)> = Vec::new();
-        for item in &self.ld {
-            if let Some(s) = item.get("datePublished").and_then(first_string) {
-                candidates.push((s, "JSON-LD datePublished".into()));
-            }
+    /// The publication date (the stages of `webdate.rs`), and a warning when the
+    /// metadata holds dates and none of them parsed.
+    fn date(
+        &self,
+        doc: &Document,
+        html: &str,
+        source: Option<&str>,
+    ) -> (
+        Option<(DocDate, super::webdate::Provenance)>,
+        Option<String>,
+    ) {
+        let lang = doc
+            .select("html")
+            .nodes()
+            .first()
+            .and_then(|n| n.attr("lang"))
+            .map(|l| l.trim().to_lowercase())
+            .unwrap_or_default();
+        let urls: Vec<String> = source
+            .map(String::from)
+            .into_iter()
+            .chain(self.canonical.iter().cloned())
+            .chain(self.meta_all("og:url").map(String::from))
+            .collect();
+        let facts = super::webdate::PageFacts {
+            doc,
+            html,
+            meta: &self.meta,
+            ld: &self.ld,
+            urls,
+            lang,
+        };
+        if let Some(found) = super::webdate::find(&facts, super::webdate::Bounds::today()) {
+            return (Some(found), None);
         }
-        for key in ["dateCreated", "uploadDate"] {
-            for item in &self.ld {
-                if let Some(s) = item.get(key).and_then(first_string) {
-                    candidates.push((s, format!("JSON-LD {key}")));
-                }
-            }
-        }
-        for key in DATE_KEYS {
-            for v in self.meta_all(key) {
-                candidates.push((v.to_string(), (*key).to_string()));
-            }
-        }
-        for v in &self.itemprop_dates {
-            candidates.push((v.clone(), "itemprop=datePublished".into()));
-        }
-        for how in ["pubdate", "article", "page"] {
-            for (v, _) in self.times.iter().filter(|(_, h)| *h == how) {
-                candidates.push((v.clone(), "<time datetime>".into()));
-            }
-        }
-        let mut first_bad: Option<(String, String)> = None;
-        for (value, from) in candidates {
-            if value.trim().is_empty() {
-                continue;
-            }
-            if let Some(ts) = parse_date(&value) {
-                return (Some(ts), None);
-            }
-            first_bad.get_or_insert((value, from));
-        }
-        if let Some(ts) = source.and_then(url_date) {
-            return (Some(ts), None);
-        }
-        let warning =
-            first_bad.map(|(value, from)| format!("unparseable date {value:?} in {from}"));
+        // Nothing found: say so when the page declared a date trove could not read.
+        let declared = self
+            .ld
+            .iter()
+            .find_map(|item| item.get("datePublished").and_then(first_string))
+            .map(|v| (v, "JSON-LD datePublished".to_string()))
+            .or_else(|| {
+                DATE_KEYS
+                    .iter()
+                    .find_map(|k| self.meta(k).map(|v| (v.to_string(), k.to_string())))
+            });
+        let warning = declared
+            .filter(|(v, _)| !v.trim().is_empty() && parse_date(v).is_none())
+            .map(|(value, from)| format!("unparseable date {value:?} in {from}"));
         (None, warning)
     }
 
@@ -954,6 +922,14 @@ fn parse_json_lenient(text: &str) -> Option<Value> {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     serde_json::from_str(&spaced).ok()
+}
+
+/// The JSON-LD type of an item, for saying where a value came from (`NewsArticle`).
+pub(super) fn type_name(item: &Value) -> String {
+    types(item)
+        .first()
+        .map(|t| t.rsplit(['/', ':']).next().unwrap_or(t).to_string())
+        .unwrap_or_else(|| "JSON-LD".to_string())
 }
 
 fn types(item: &Value) -> Vec<String> {
@@ -1245,12 +1221,6 @@ fn domain_label(url: &str) -> Option<String> {
         second
     };
     Some(label.to_string())
-}
-
-/// A date written in a URL's path (`/2017/11/11/`).
-fn url_date(url: &str) -> Option<DocDate> {
-    let c = URL_DATE.captures(url)?;
-    parse_date(&format!("{}-{:0>2}-{:0>2}", &c[1], &c[2], &c[3]))
 }
 
 /// An absolute http(s) URL: `href` itself, or `href` resolved against `base`.
@@ -1739,8 +1709,10 @@ mod tests {
         assert!(doc.warnings.is_empty());
     }
 
+    /// Measured on real pages (README, "Dates of web pages"): a page's `<meta>` dates
+    /// agree with the date it shows more often than its JSON-LD does.
     #[test]
-    fn json_ld_date_published_comes_before_meta() {
+    fn meta_comes_before_json_ld() {
         let doc = page(
             r#"<meta property="article:published_time" content="2015-12-11T14:28:34Z">
                <script type="application/ld+json">
@@ -1748,7 +1720,17 @@ mod tests {
                 "datePublished":"2015-10-15T02:19:15.607Z"}</script>"#,
             PROSE,
         );
+        assert_eq!(day(&doc).as_deref(), Some("2015-12-11T14:28:34Z"));
+        assert_eq!(doc.provenance.date.as_ref().unwrap().stage, "meta");
+        // JSON-LD when no meta says.
+        let doc = page(
+            r#"<script type="application/ld+json">
+               {"@context":"http://schema.org","@type":"NewsArticle",
+                "datePublished":"2015-10-15T02:19:15.607Z"}</script>"#,
+            PROSE,
+        );
         assert_eq!(day(&doc).as_deref(), Some("2015-10-15T02:19:15Z"));
+        assert_eq!(doc.provenance.date.as_ref().unwrap().stage, "json-ld");
     }
 
     #[test]
@@ -1828,13 +1810,21 @@ mod tests {
             PROSE,
         );
         assert_eq!(day(&doc).as_deref(), Some("2019-03-05"));
-        // A declared date wins over the URL; a year and month alone are no date.
+        // The URL's day wins over a declared one (96% right on the real pages it
+        // decides), a declared one on the same day gives the time; a year and month
+        // alone are no date.
         let doc = page(
             r#"<link rel="canonical" href="https://example.org/2017/11/11/x/">
                <meta name="date" content="2017-11-12">"#,
             PROSE,
         );
-        assert_eq!(day(&doc).as_deref(), Some("2017-11-12"));
+        assert_eq!(day(&doc).as_deref(), Some("2017-11-11"));
+        let doc = page(
+            r#"<link rel="canonical" href="https://example.org/2017/11/11/x/">
+               <meta name="date" content="2017-11-11T09:30:00+01:00">"#,
+            PROSE,
+        );
+        assert_eq!(day(&doc).as_deref(), Some("2017-11-11T09:30:00+01:00"));
         let doc = page(
             r#"<link rel="canonical" href="https://example.org/2017/11/x/">"#,
             PROSE,

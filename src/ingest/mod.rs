@@ -16,6 +16,7 @@ pub mod rules;
 pub mod sniff;
 pub mod text;
 pub mod walk;
+pub mod webdate;
 
 pub use walk::{walk, WalkOptions, Walked};
 
@@ -48,6 +49,32 @@ pub struct Extracted {
     pub body: String,
     /// Things that were off but did not stop the document (an unparseable date).
     pub warnings: Vec<String>,
+    /// Which rule gave the date, the title and the authors (`trove parse --explain`).
+    pub provenance: Provenance,
+}
+
+/// Where a document's date, title and authors came from.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Provenance {
+    pub date: Option<Rule>,
+    pub title: Option<Rule>,
+    pub author: Option<Rule>,
+}
+
+/// A stage of a format's parser and the rule in it that gave a value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Rule {
+    pub stage: &'static str,
+    pub rule: String,
+}
+
+impl Rule {
+    pub fn new(stage: &'static str, rule: impl Into<String>) -> Rule {
+        Rule {
+            stage,
+            rule: rule.into(),
+        }
+    }
 }
 
 /// Where parsers of many-record files send each record: its number in the file
@@ -61,6 +88,8 @@ pub enum Item {
     Doc {
         article: Box<Article>,
         warnings: Vec<String>,
+        /// Where its date, title and authors came from.
+        provenance: Box<Provenance>,
     },
     /// A record that could not be read (a bad JSON line); the rest of the file goes on.
     Bad { reason: String },
@@ -714,5 +743,6 @@ fn finish(mut doc: Extracted, origin: &Origin, record: Option<usize>, format: Fo
             format,
         }),
         warnings: doc.warnings,
+        provenance: Box::new(doc.provenance),
     }
 }
