@@ -42,6 +42,7 @@
 //! serde_json, which refuses nesting deeper than 128.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use crate::date::DocDate;
@@ -50,7 +51,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use crate::date::parse_date;
-use crate::ingest::Extracted;
+use crate::ingest::{Extracted, Rule};
 
 /// Elements nested deeper than this lose their tags (their text stays) before
 /// parsing, as browsers cap depth (Blink at 512; real pages stay under 100): the HTML
@@ -73,14 +74,35 @@ const MAX_TITLE_CHARS: usize = 400;
 /// Longest byline or author name taken.
 const MAX_AUTHOR_CHARS: usize = 100;
 
-/// Separators between a title and a site name: ` | `, ` - `, ` – `, ` — `, ` :: `...
-static TITLE_SEP: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s+(?:\||-|–|—|::|·|•|»|~|/)\s+").expect("valid regex"));
-/// Leading "By", "Written by", "Posted by" in bylines.
-static BY_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:written|posted|published|words|story|text|reported)\s+)?by\s*:?\s+")
+/// Separators between a title and a site name: ` | `, ` - `, ` – `, ` — `, ` :: `...,
+/// and the full-width bar East Asian titles use with or without spaces.
+static TITLE_SEP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s+(?:\||-|–|—|::|·|•|»|›|~|/)\s+|\s*｜\s*").expect("valid regex")
+});
+/// A title part that is a host name (`yle.fi`, `MDR.DE`, `Tagesausblick.de`): a site.
+static HOST_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i)(?:www\.)?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}$")
         .expect("valid regex")
 });
+/// Leading "By", "Written by", "Posted by" in bylines, and their equivalents (`Von`,
+/// `Par`, `Por`, `Door`, `Af`, `Av`, `Przez`; `Autor:`, `Texte :`). `Von der Leyen` is
+/// a name: a particle after the word keeps it.
+static BY_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:(?:(?:written|posted|published|words|story|text|reported)\s+)?(?:by|von|par|por|door|af|av|przez)\s*:?\s+|(?:author|autor|autorin|auteur|text|texte)\s*:\s*)",
+    )
+    .expect("valid regex")
+});
+/// Particles that begin a surname (`von der Leyen`, `de la Cruz`).
+const NAME_PARTICLES: &[&str] = &[
+    "der", "den", "dem", "des", "la", "le", "los", "las", "de", "del", "van", "zu",
+];
+/// `... for The Mail On Sunday`, `... for SurgeZirc UK`: the outlet after the names.
+static FOR_OUTLET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s+(?:for|For|FOR)\s+\p{Lu}.*$").expect("valid regex"));
+/// An e-mail address, plain or written `name[at]host`.
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\S+(?:@|\[at\]|\(at\))\S+").expect("valid regex"));
 /// Credits after the authors: `Edited by`, `Photos by`...
 static NOT_AUTHORS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\s+(?:edited|photos?|photographs|illustrations?|graphics|video|additional reporting)\s+by\b")
@@ -169,7 +191,9 @@ pub fn parse(html: &str) -> Extracted {
 
     out.source = page.source();
     out.publisher = page.publisher();
-    out.title = page.title(out.source.as_deref());
+    let (title, title_rule) = page.title(out.source.as_deref());
+    out.title = title;
+    out.provenance.title = (!out.title.is_empty()).then_some(title_rule);
     let (date, warning) = page.date(&doc, html, out.source.as_deref());
     if let Some((d, rule)) = date {
         out.date = Some(d);
@@ -203,11 +227,25 @@ pub fn parse(html: &str) -> Extracted {
         Some(_) => None,
         None => byline,
     };
-    out.authors = page.authors(byline.as_deref());
+    (out.authors, out.provenance.author) = page.authors(byline.as_deref());
     // The article rules on the text: datelines, citations, notices.
     super::rules::apply_to_body(&mut out);
     if out.date.is_none() {
-        out.date = dateline.and_then(|d| d.date);
+        if let Some(d) = dateline.and_then(|d| d.date) {
+            out.date = Some(d);
+            out.provenance.date = Some(Rule::new("byline", "dateline in the byline"));
+        }
+    }
+    // A date from the text is held to a web page's bounds like the finder's own.
+    if let Some(d) = out.date {
+        if !super::webdate::Bounds::today().allows(&d) {
+            out.warnings.push(format!(
+                "date {} is outside the days a web page can have",
+                crate::date::format_date(d)
+            ));
+            out.date = None;
+            out.provenance.date = None;
+        }
     }
     out
 }
@@ -647,53 +685,77 @@ impl Page {
         names
     }
 
-    fn title(&self, source: Option<&str>) -> String {
+    /// The headline, and the rule that gave it.
+    fn title(&self, source: Option<&str>) -> (String, Rule) {
         let sites = self.site_names(source);
-        let mut candidates: Vec<String> = Vec::new();
+        let mut candidates: Vec<(String, Rule)> = Vec::new();
         for item in self.ld.iter().filter(|v| rank(v) <= 1) {
             for key in ["headline", "name", "alternativeHeadline"] {
                 if let Some(s) = item.get(key).and_then(first_string) {
-                    candidates.push(s);
+                    let rule = format!("{}.{key}", type_name(item));
+                    candidates.push((s, Rule::new("json-ld", rule)));
                 }
             }
         }
         for key in TITLE_KEYS {
-            candidates.extend(self.meta_all(key).map(String::from));
+            candidates.extend(
+                self.meta_all(key)
+                    .map(|v| (v.to_string(), Rule::new("meta", format!("<meta {key}>")))),
+            );
         }
-        let candidates: Vec<String> = candidates
-            .iter()
-            .map(|c| clean(c))
-            .map(|c| strip_site_tail(&c, &sites).unwrap_or(c))
-            .filter(|c| !c.is_empty() && c.chars().count() <= MAX_TITLE_CHARS)
+        let candidates: Vec<(String, Rule)> = candidates
+            .into_iter()
+            .map(|(c, rule)| {
+                let c = clean(&c);
+                match strip_site_tail(&c, &sites) {
+                    Some(t) => (
+                        t,
+                        Rule::new(rule.stage, format!("{} minus the site name", rule.rule)),
+                    ),
+                    None => (c, rule),
+                }
+            })
+            .filter(|(c, _)| !c.is_empty() && c.chars().count() <= MAX_TITLE_CHARS)
             .collect();
 
-        let references: Vec<&str> = self
+        let references: Vec<(&str, &str)> = self
             .title_tag
             .iter()
-            .chain(self.h1s.iter())
-            .map(String::as_str)
+            .map(|t| (t.as_str(), "<title>"))
+            .chain(self.h1s.iter().map(|h| (h.as_str(), "<h1>")))
             .collect();
-        let confirmed = candidates
-            .iter()
-            .find(|c| references.iter().any(|r| coverage(c, r) >= 0.75));
-        if let Some(c) = confirmed {
-            return c.clone();
+        for (c, rule) in &candidates {
+            if let Some((_, by)) = references.iter().find(|(r, _)| coverage(c, r) >= 0.75) {
+                let confirmed = format!("{}, confirmed by the {by}", rule.rule);
+                return (c.clone(), Rule::new(rule.stage, confirmed));
+            }
         }
         if let Some(t) = &self.title_tag {
-            let stripped = strip_title_tag(t, &sites, &self.h1s);
+            // Without a declared site name, a short name-like tail is taken for one.
+            let declared = !self.site_names(None).is_empty();
+            let stripped = strip_title_tag(t, &sites, declared, &self.h1s);
             // A <title> that is only the site's name says nothing about the page.
             let only_site = sites.iter().any(|s| same_site(&stripped, s));
             if !only_site || candidates.is_empty() {
-                return stripped;
+                let rule = if stripped == *t {
+                    "<title>"
+                } else {
+                    "<title> minus the site name"
+                };
+                return (stripped, Rule::new("title", rule));
             }
         }
-        if let Some(c) = candidates.first() {
-            return c.clone();
+        if let Some((c, rule)) = candidates.first() {
+            return (c.clone(), rule.clone());
         }
-        self.article_h1
-            .clone()
-            .or_else(|| self.h1s.first().cloned())
-            .unwrap_or_default()
+        match (&self.article_h1, self.h1s.first()) {
+            (Some(h), _) => (
+                h.clone(),
+                Rule::new("heading", "<h1> in <article> or <main>"),
+            ),
+            (None, Some(h)) => (h.clone(), Rule::new("heading", "first <h1>")),
+            (None, None) => (String::new(), Rule::new("none", "no title")),
+        }
     }
 
     /// The publication date (the stages of `webdate.rs`), and a warning when the
@@ -748,43 +810,69 @@ impl Page {
         (None, warning)
     }
 
-    fn authors(&self, byline: Option<&str>) -> Vec<String> {
-        let from_ld: Vec<String> = self
+    /// The authors, and the rule that gave them.
+    fn authors(&self, byline: Option<&str>) -> (Vec<String>, Option<Rule>) {
+        let from_ld = self
             .ld
             .iter()
             .filter(|v| rank(v) <= 1)
-            .filter_map(|v| v.get("author").or_else(|| v.get("creator")))
-            .map(|a| self.names(a))
-            .find(|names| !names.is_empty())
-            .unwrap_or_default();
-        let from_meta: Vec<String> = AUTHOR_KEYS
+            .filter_map(|v| {
+                let (key, value) = [("author", v.get("author")), ("creator", v.get("creator"))]
+                    .into_iter()
+                    .find_map(|(k, a)| Some((k, a?)))?;
+                Some((self.names(value), format!("{}.{key}", type_name(v))))
+            })
+            .find(|(names, _)| !names.is_empty())
+            .map(|(names, rule)| (names, Rule::new("json-ld", rule)));
+        let from_meta = AUTHOR_KEYS
             .iter()
             .map(|k| {
-                self.meta_all(k)
+                let names: Vec<String> = self
+                    .meta_all(k)
                     .filter(|v| !is_url(v))
                     .map(String::from)
-                    .collect::<Vec<_>>()
+                    .collect();
+                (names, Rule::new("meta", format!("<meta {k}>")))
             })
-            .find(|v| !v.is_empty())
-            .unwrap_or_default();
+            .find(|(v, _)| !v.is_empty());
         // Names found in the page's text, unlike declared ones, must look like names.
         let sources = [
             (from_ld, false),
             (from_meta, false),
-            (self.itemprop_authors.clone(), true),
-            (self.rel_authors.clone(), true),
-            (byline.map(String::from).into_iter().collect(), true),
+            (
+                Some((
+                    self.itemprop_authors.clone(),
+                    Rule::new("markup", "itemprop=author"),
+                )),
+                true,
+            ),
+            (
+                Some((self.rel_authors.clone(), Rule::new("markup", "rel=author"))),
+                true,
+            ),
+            (
+                byline.map(|b| {
+                    (
+                        vec![b.to_string()],
+                        Rule::new("byline", "byline near the title"),
+                    )
+                }),
+                true,
+            ),
         ];
-        for (names, from_text) in sources {
+        for (found, from_text) in sources {
+            let Some((names, rule)) = found else {
+                continue;
+            };
             let mut authors = author_list(&names);
             if from_text {
                 authors.retain(|a| looks_like_name(a));
             }
             if !authors.is_empty() {
-                return authors;
+                return (authors, Some(rule));
             }
         }
-        Vec::new()
+        (Vec::new(), None)
     }
 
     /// Names in a JSON-LD `author`/`publisher` value: a string, an object with `name`
@@ -794,6 +882,12 @@ impl Page {
         let mut stack = vec![(value, 0usize)];
         while let Some((v, depth)) = stack.pop() {
             match v {
+                // `"{ \"@type\": \"Person\", \"name\": ... }"`: an object written as a string.
+                Value::String(s) if s.trim_start().starts_with('{') && depth < 4 => {
+                    if let Ok(inner) = serde_json::from_str::<Value>(s) {
+                        out.extend(self.names(&inner));
+                    }
+                }
                 Value::String(s) => out.push(s.clone()),
                 Value::Array(items) if depth < 4 => {
                     stack.extend(items.iter().rev().map(|i| (i, depth + 1)));
@@ -1018,14 +1112,21 @@ fn author_list(raw: &[String]) -> Vec<String> {
     let mut seen = HashSet::new();
     for value in raw {
         let value = clean(value);
-        let value = BY_PREFIX.replace(&value, "");
+        let value = strip_by(&value);
+        let value = EMAIL.replace_all(value, "");
         for name in split_names(&value) {
+            let name = FOR_OUTLET.replace(&name, "");
             let name = name
                 .trim()
                 .trim_matches(|c: char| matches!(c, ',' | ':' | ';' | '|' | '-' | '–' | '—'))
                 .trim();
             let count = name.chars().count();
-            if !(2..=MAX_AUTHOR_CHARS).contains(&count) || is_url(name) {
+            // A name has letters (not `219.79.38.192`) and is more than the word `By`.
+            if !(2..=MAX_AUTHOR_CHARS).contains(&count)
+                || is_url(name)
+                || !name.chars().any(char::is_alphabetic)
+                || (!name.contains(' ') && BY_PREFIX.is_match(&format!("{name} ")))
+            {
                 continue;
             }
             if seen.insert(name.to_lowercase()) {
@@ -1034,6 +1135,20 @@ fn author_list(raw: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// `value` without a leading `By` (or its equivalents), unless what follows is a
+/// surname's particle.
+fn strip_by(value: &str) -> &str {
+    let Some(m) = BY_PREFIX.find(value) else {
+        return value;
+    };
+    let rest = &value[m.end()..];
+    let next = rest.split_whitespace().next().unwrap_or_default();
+    if m.as_str().trim().eq_ignore_ascii_case("von") && NAME_PARTICLES.contains(&next) {
+        return value;
+    }
+    rest
 }
 
 /// `A and B`, `A & B`, `A; B` are several names; `A, B` too when each part has two
@@ -1142,29 +1257,42 @@ fn coverage(candidate: &str, reference: &str) -> f64 {
     found as f64 / total as f64
 }
 
-/// `Title | Site` -> `Title` (and `Site | Title` -> `Title`) when `Site` names the site.
+/// `Title | Site` -> `Title` (and `Site | Title` -> `Title`) when `Site` names the site
+/// or is a host name. The site's part may come with more after it (`Title - Site -
+/// Slogan`, `Title | Section | site.com`): the title ends at the first separator whose
+/// next part, or whose whole rest, names the site.
 fn strip_site_tail(title: &str, sites: &[String]) -> Option<String> {
-    let seps: Vec<(usize, usize)> = TITLE_SEP
-        .find_iter(title)
-        .map(|m| (m.start(), m.end()))
-        .collect();
-    let &(start, end) = seps.last()?;
-    let (head, tail) = (title[..start].trim(), title[end..].trim());
-    if !head.is_empty() && sites.iter().any(|s| same_site(tail, s)) {
-        return Some(head.to_string());
+    let seps: Vec<Range<usize>> = TITLE_SEP.find_iter(title).map(|m| m.range()).collect();
+    let names_site = |part: &str| {
+        let part = part.trim();
+        HOST_NAME.is_match(part) || sites.iter().any(|s| same_site(part, s))
+    };
+    for (i, sep) in seps.iter().enumerate() {
+        let head = title[..sep.start].trim();
+        if head.is_empty() {
+            continue;
+        }
+        let rest = &title[sep.end..];
+        let part = seps
+            .get(i + 1)
+            .map_or(rest, |next| &title[sep.end..next.start]);
+        if names_site(part) || names_site(rest) {
+            return Some(head.to_string());
+        }
     }
-    let &(start, end) = seps.first()?;
-    let (head, tail) = (title[..start].trim(), title[end..].trim());
-    if !tail.is_empty() && sites.iter().any(|s| same_site(head, s)) {
+    let first = seps.first()?;
+    let (head, tail) = (title[..first.start].trim(), title[first.end..].trim());
+    if !tail.is_empty() && names_site(head) {
         return Some(tail.to_string());
     }
     None
 }
 
 /// The `<title>` without its site-name part: a known site name, else the side that an
-/// `<h1>` repeats, else a short tail that looks like a name, as long as the head keeps
-/// two words or more (three after a plain hyphen, which titles use in earnest).
-fn strip_title_tag(title: &str, sites: &[String], h1s: &[String]) -> String {
+/// `<h1>` repeats, else (when the page `declared` no site name) a short tail that looks
+/// like a name, as long as the head keeps two words or more (three after a plain
+/// hyphen, which titles use in earnest).
+fn strip_title_tag(title: &str, sites: &[String], declared: bool, h1s: &[String]) -> String {
     if let Some(t) = strip_site_tail(title, sites) {
         return t;
     }
@@ -1182,6 +1310,10 @@ fn strip_title_tag(title: &str, sites: &[String], h1s: &[String]) -> String {
     if h1s.iter().any(|h| folded(h) == folded(tail)) && head.split_whitespace().count() >= 2 {
         // The tail is the page's heading: it is the site (a docs page's project name).
         return head.to_string();
+    }
+    if declared {
+        // The page names its site and this tail is not it: part of the headline.
+        return title.to_string();
     }
     let sep = m.as_str().trim();
     let head_words = head.split_whitespace().count();
@@ -1606,6 +1738,130 @@ mod tests {
         }
     }
 
+    /// Real `<title>`s of saved pages (news, blogs and shops in many languages), with
+    /// the site name the page declares (`og:site_name`, empty when it declares none).
+    #[test]
+    fn real_title_tails_and_separators() {
+        for (title, site, want) in [
+            (
+                "Kaisers royaler Wochenrückblick – JUNGE FREIHEIT",
+                "JUNGE FREIHEIT",
+                "Kaisers royaler Wochenrückblick",
+            ),
+            (
+                "Brookhaven Village closed due to gas leak - Rough Draft Atlanta",
+                "Rough Draft Atlanta",
+                "Brookhaven Village closed due to gas leak",
+            ),
+            (
+                "Coronavirus: £1,000 fine for falsely reporting a contact to force them to self-isolate | The Independent",
+                "The Independent",
+                "Coronavirus: £1,000 fine for falsely reporting a contact to force them to self-isolate",
+            ),
+            (
+                "Leudot talvet tekevät meistä väsyneempiä – näillä keinoilla torjut kaamosoireita | Yle Uutiset | yle.fi",
+                "Yle Uutiset",
+                "Leudot talvet tekevät meistä väsyneempiä – näillä keinoilla torjut kaamosoireita",
+            ),
+            (
+                "Verstappen noteert zesde tijd in derde training Russische Grand Prix | NU - Het laatste nieuws het eerst op NU.nl",
+                "NU",
+                "Verstappen noteert zesde tijd in derde training Russische Grand Prix",
+            ),
+            (
+                "Pour le néolibéralisme, la retraite est un archaïsme | AOC media - Analyse Opinion Critique",
+                "AOC media",
+                "Pour le néolibéralisme, la retraite est un archaïsme",
+            ),
+            (
+                "Rockland to declare local state of emergency on Monday - News - recordonline.com - Middletown, NY",
+                "recordonline.com",
+                "Rockland to declare local state of emergency on Monday - News",
+            ),
+            (
+                "Zverev zieht ins Viertelfinale von Montpellier ein - tennis MAGAZIN",
+                "tennis MAGAZIN",
+                "Zverev zieht ins Viertelfinale von Montpellier ein",
+            ),
+            (
+                "Congresos y seminarios sobre actividad física y salud se transmitirán desde Puerto Montt | soypuertomontt.cl",
+                "soychile.cl",
+                "Congresos y seminarios sobre actividad física y salud se transmitirán desde Puerto Montt",
+            ),
+            (
+                "Corona-Lockerungen: Autohäuser rechnen mit langsamem Anlaufen des Geschäfts | MDR.DE",
+                "",
+                "Corona-Lockerungen: Autohäuser rechnen mit langsamem Anlaufen des Geschäfts",
+            ),
+            (
+                "Bielersee-Winterhechte | petri-heil.ch | Dein Schweizer Fischereimagazin",
+                "",
+                "Bielersee-Winterhechte",
+            ),
+            (
+                "Die Arbeitswelt von morgen: Sieben Berufe, die Zukunft haben - channelpartner.de",
+                "",
+                "Die Arbeitswelt von morgen: Sieben Berufe, die Zukunft haben",
+            ),
+            (
+                "Наступного тижня на Україну чекають аномальна спека та грози - ZAXID.NET",
+                "ZAXID.NET",
+                "Наступного тижня на Україну чекають аномальна спека та грози",
+            ),
+            (
+                "مصر تسجل 30 إصابة جديدة وحالتي وفاة بفيروس كورونا - Sputnik Arabic",
+                "Sputnik Arabic",
+                "مصر تسجل 30 إصابة جديدة وحالتي وفاة بفيروس كورونا",
+            ),
+            (
+                "“Tenemos Silvia Pinal para rato”: Alejandra Guzmán habla del estado de salud de su mamá | La Prensa",
+                "La Prensa",
+                "“Tenemos Silvia Pinal para rato”: Alejandra Guzmán habla del estado de salud de su mamá",
+            ),
+            (
+                "Colonel Barry accusé pour « vol aggravé » : vers la projection de la vidéo de toute la vérité ? | Guinéenews©",
+                "Guinéenews©",
+                "Colonel Barry accusé pour « vol aggravé » : vers la projection de la vidéo de toute la vérité ?",
+            ),
+            (
+                "Ladensterben immer dramatischer » ☆☆☆☆☆ - Journalistenwatch e.V. - Aktuelle Geschehnisse",
+                "Journalistenwatch e.V.",
+                "Ladensterben immer dramatischer",
+            ),
+            (
+                "索尼、鎧俠業績遭波及 已向美申請供貨華為｜中時新聞網",
+                "中時新聞網",
+                "索尼、鎧俠業績遭波及 已向美申請供貨華為",
+            ),
+            // Separators inside the headline stay when no part names the site.
+            (
+                "Rene Benko-Firma Signa in Sorge – Finanzdaten und Berater-Auftrag",
+                "Finanzmarktwelt",
+                "Rene Benko-Firma Signa in Sorge – Finanzdaten und Berater-Auftrag",
+            ),
+            (
+                "Israel/Palästina: Ein Krieg der Karten – die historischen Hintergründe",
+                "Aargauer Zeitung",
+                "Israel/Palästina: Ein Krieg der Karten – die historischen Hintergründe",
+            ),
+            (
+                "Recherche : non à une loi inégalitaire - Francois Massol - Medium",
+                "Medium",
+                "Recherche : non à une loi inégalitaire - Francois Massol",
+            ),
+        ] {
+            let site_meta = if site.is_empty() {
+                String::new()
+            } else {
+                format!(r#"<meta property="og:site_name" content="{site}">"#)
+            };
+            let doc = page(&format!("<title>{title}</title>{site_meta}"), PROSE);
+            assert_eq!(doc.title, want, "from {title:?}");
+            let rule = doc.provenance.title.expect("a title has a rule");
+            assert_eq!(rule.stage, "title", "{title:?}: {rule:?}");
+        }
+    }
+
     #[test]
     fn og_title_loses_a_tail_only_when_it_is_the_site_name() {
         let doc = page(
@@ -1938,6 +2194,52 @@ mod tests {
             &format!(r#"<a rel="author" href="/p">View my complete profile</a>{PROSE}"#),
         );
         assert!(doc.authors.is_empty(), "{:?}", doc.authors);
+    }
+
+    /// Author values as real pages write them (meta tags and JSON-LD in several
+    /// languages), and what a reader would call the authors.
+    #[test]
+    fn real_author_values() {
+        for (value, want) in [
+            ("Von Britta Schultejans", vec!["Britta Schultejans"]),
+            (
+                "von Daniel Braun und Davor Pasoski",
+                vec!["Daniel Braun", "Davor Pasoski"],
+            ),
+            (
+                "Par Stefan Häne et Sylvain Besson",
+                vec!["Stefan Häne", "Sylvain Besson"],
+            ),
+            ("Por Adolfo López", vec!["Adolfo López"]),
+            ("door Jan de Vries", vec!["Jan de Vries"]),
+            ("Autor: Jan Kowalski", vec!["Jan Kowalski"]),
+            ("Von der Leyen", vec!["Von der Leyen"]),
+            (
+                "Glen Owen and Brendan Carlin For The Mail On Sunday",
+                vec!["Glen Owen", "Brendan Carlin"],
+            ),
+            ("Charles Walton for SurgeZirc UK", vec!["Charles Walton"]),
+            ("Lüder Hoppe info@buero-hoppe.de", vec!["Lüder Hoppe"]),
+            ("cipha[at]cipha.net", vec![]),
+            ("219.79.38.192", vec![]),
+            ("By", vec![]),
+        ] {
+            let head = format!(r#"<meta name="author" content="{value}">"#);
+            let doc = page(&head, PROSE);
+            assert_eq!(doc.authors, want, "from {value:?}");
+            if !want.is_empty() {
+                assert_eq!(doc.provenance.author.unwrap().rule, "<meta author>");
+            }
+        }
+        // An author object written as a JSON string inside JSON-LD.
+        let ld = r#"<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rates rise",
+            "author": "{ \"@type\":\"Person\", \"name\":\"Alice Wu\" }"}</script>"#;
+        let doc = page(ld, PROSE);
+        assert_eq!(doc.authors, vec!["Alice Wu"]);
+        assert_eq!(
+            doc.provenance.author.unwrap(),
+            Rule::new("json-ld", "NewsArticle.author")
+        );
     }
 
     // ---- publisher and source ----

@@ -25,12 +25,14 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::date::{parse_date, parse_date_exact, DocDate};
-use crate::ingest::Extracted;
+use crate::ingest::{Extracted, Rule};
 
 /// What the rules found in a document's text.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Found {
     pub date: Option<DocDate>,
+    /// Which rule gave the date: `dateline` or `citation`.
+    pub date_rule: &'static str,
     pub authors: Vec<String>,
     /// From the dateline's outlet, a copyright line or `Provided by`.
     pub publisher: Option<String>,
@@ -102,6 +104,7 @@ fn read(paras: &[&str]) -> Reading {
         };
         if found.date.is_none() {
             found.date = line.date;
+            found.date_rule = "dateline";
         }
         if found.authors.is_empty() {
             found.authors = line.authors;
@@ -126,6 +129,7 @@ fn read(paras: &[&str]) -> Reading {
             found.source.get_or_insert_with(|| c["url"].to_string());
             if found.date.is_none() {
                 found.date = parse_date(&c["date"]);
+                found.date_rule = "citation";
                 if found.date.is_none() {
                     found
                         .warnings
@@ -176,11 +180,13 @@ pub fn apply(paragraphs: Vec<String>) -> (Vec<String>, Found) {
 
 /// Puts what the rules found into `doc` where the format's own metadata said nothing.
 pub fn merge(doc: &mut Extracted, found: Found) {
-    if doc.date.is_none() {
+    if doc.date.is_none() && found.date.is_some() {
         doc.date = found.date;
+        doc.provenance.date = Some(Rule::new("article rules", found.date_rule));
     }
-    if doc.authors.is_empty() {
+    if doc.authors.is_empty() && !found.authors.is_empty() {
         doc.authors = found.authors;
+        doc.provenance.author = Some(Rule::new("article rules", "byline"));
     }
     if doc.publisher.is_none() {
         doc.publisher = found.publisher;
@@ -191,6 +197,7 @@ pub fn merge(doc: &mut Extracted, found: Found) {
     if doc.title.trim().is_empty() {
         if let Some(t) = found.citation_title {
             doc.title = t;
+            doc.provenance.title = Some(Rule::new("article rules", "citation"));
         }
     }
     doc.warnings.extend(found.warnings);

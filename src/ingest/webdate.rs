@@ -81,7 +81,7 @@ impl Bounds {
         }
     }
 
-    fn allows(&self, date: &DocDate) -> bool {
+    pub fn allows(&self, date: &DocDate) -> bool {
         let day = date.local_day();
         day >= self.earliest && day <= self.latest
     }
