@@ -19,9 +19,9 @@ secs=${2:-120}
 if [ $# -ge 1 ] && [ "$1" != all ]; then targets=("$1"); fi
 data=../shared/data
 # Copies at most N files of a list (one path per line on stdin) into a seed folder.
-seed() { local dir=$1 n=$2 i=0; while IFS= read -r f && [ $i -lt "$n" ]; do cp "$f" "$dir/seed-$i-$(basename "$f")"; i=$((i+1)); done; }
+seed() { local dir=$1 n=$2 i=0; while IFS= read -r f && [ $i -lt "$n" ]; do cp "$f" "$dir/seed-$i-$(basename "$f")"; i=$((i+1)); done; cat >/dev/null; }
 # The same, each file behind a first byte that picks the target's mode.
-seed_prefixed() { local dir=$1 n=$2 i=0; while IFS= read -r f && [ $i -lt "$n" ]; do { printf "$3"; cat "$f"; } > "$dir/seed-$i"; i=$((i+1)); done; }
+seed_prefixed() { local dir=$1 n=$2 i=0; while IFS= read -r f && [ $i -lt "$n" ]; do { printf "$3"; cat "$f"; } > "$dir/seed-$i"; i=$((i+1)); done; cat >/dev/null; }
 for t in "${targets[@]}"; do
   dir="fuzz/corpus/$t"
   mkdir -p "$dir"
@@ -37,7 +37,7 @@ for t in "${targets[@]}"; do
     json)
       for f in tests/fixtures/json/*; do { printf '\0'; cat "$f"; } > "$dir/$(basename "$f")"; done
       if [ -f "$data/news/reuters21578.jsonl" ]; then
-        awk 'NR % 97 == 0' "$data/news/reuters21578.jsonl" | head -200 > "$dir/reuters-sample.jsonl.tmp"
+        awk 'NR % 97 == 0 && ++n <= 200' "$data/news/reuters21578.jsonl" > "$dir/reuters-sample.jsonl.tmp"
         { printf '\0'; cat "$dir/reuters-sample.jsonl.tmp"; } > "$dir/reuters-sample"; rm "$dir/reuters-sample.jsonl.tmp"
       fi ;;
     email)

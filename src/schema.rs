@@ -1,5 +1,5 @@
 //! The tantivy schema: the only module that names tantivy fields and analyzers.
-//! Why each field has the options it has is in ARCHITECTURE.md.
+//! Why each field has the options it has is in docs/DESIGN.md.
 
 use jiff::Timestamp;
 use tantivy::schema::{
@@ -35,7 +35,7 @@ const MAX_TOKEN_BYTES: usize = 40;
 pub(crate) struct Fields {
     pub id: Field,
     pub title: Field,
-    /// The document's text for searching: the title, then the body (see ARCHITECTURE.md).
+    /// The document's text for searching: the title, then the body (see docs/DESIGN.md).
     pub body: Field,
     /// The body as stored, for display and snippets.
     pub body_text: Field,

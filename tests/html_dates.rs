@@ -26,7 +26,7 @@ fn half(name: &str) -> &'static str {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    if h % 2 == 0 {
+    if h.is_multiple_of(2) {
         "tune"
     } else {
         "check"

@@ -911,13 +911,15 @@ pub fn dates_in(text: &str, lang: &str) -> Vec<(DocDate, Range<usize>)> {
     let alone = |r: &Range<usize>| {
         let before = text[..r.start].chars().next_back();
         let after = text[r.end..].chars().next();
-        !before.is_some_and(|c| c.is_ascii_digit() || c == '.' || c == '/')
-            && !after.is_some_and(|c| c.is_ascii_digit() || c == '/')
-            && !(after == Some('.')
-                && text[r.end + 1..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_digit()))
+        let digit_after_dot = after == Some('.')
+            && text[r.end + 1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit());
+        let joined = before.is_some_and(|c| c.is_ascii_digit() || c == '.' || c == '/')
+            || after.is_some_and(|c| c.is_ascii_digit() || c == '/')
+            || digit_after_dot;
+        !joined
     };
     let mut push = |date: Option<DocDate>, r: Range<usize>| {
         if let Some(d) = date {
