@@ -327,10 +327,7 @@ fn work_id(w: &Arc<Work>) -> usize {
 /// Indexes `opts.paths` (and stdin for `-`), incrementally.
 pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<IndexSummary> {
     let start = Instant::now();
-    let (trove, rebuilt_roots) = open_for_indexing(opts)?;
-    let writer_threads = opts
-        .writer_threads
-        .clamp(1, (opts.memory / MIN_MEMORY_PER_THREAD).max(1));
+    // Settings and paths that cannot work are refused before an index is created.
     if opts.memory < MIN_MEMORY_PER_THREAD {
         return Err(Error::Io {
             path: opts.index_dir.clone(),
@@ -340,6 +337,22 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
             )),
         });
     }
+    let new_index = !opts.index_dir.join("meta.json").exists();
+    let missing =
+        |p: &PathBuf| p.as_os_str() != STDIN_PATH && std::fs::symlink_metadata(p).is_err();
+    if new_index && !opts.paths.is_empty() && opts.paths.iter().all(missing) {
+        return Err(Error::Io {
+            path: opts.paths[0].clone(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such file or folder (nothing to index, so no index was created)",
+            ),
+        });
+    }
+    let (trove, rebuilt_roots) = open_for_indexing(opts)?;
+    let writer_threads = opts
+        .writer_threads
+        .clamp(1, (opts.memory / MIN_MEMORY_PER_THREAD).max(1));
     let lock = opts.index_dir.join(".tantivy-writer.lock");
     let writer = trove.writer(
         writer_threads,

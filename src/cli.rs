@@ -2,10 +2,10 @@
 //! The commands themselves run in `commands.rs`.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::builder::TypedValueParser;
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal};
 
 use trove::export::{ExportFormat, ExportOptions};
@@ -15,8 +15,6 @@ use trove::query::{QueryOptions, MAX_FUZZY_DISTANCE};
 use trove::search::{SearchOptions, Sort};
 use trove::Format;
 
-use crate::commands;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "trove",
@@ -25,23 +23,22 @@ use crate::commands;
     after_help = "Exit codes: 0 results found (or indexing succeeded), 1 no results, 2 error."
 )]
 pub struct Cli {
-    /// Index folder (`search` takes several: one ranked list across them)
+    /// Index folder [default: $TROVE_INDEX, else ./index] (`search` takes several: one
+    /// ranked list across them; `parse`, `eval`, `completions` and `man` use none)
     #[arg(
         long = "index",
         global = true,
-        env = "TROVE_INDEX",
-        default_value = "index",
         value_name = "DIR",
         action = clap::ArgAction::Append
     )]
-    index: Vec<PathBuf>,
+    pub index: Vec<PathBuf>,
 
     #[command(subcommand)]
-    command: Command,
+    pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {
+pub enum Command {
     /// Index files and folders (recursively); re-indexing a document replaces it
     Index(IndexArgs),
     /// Search the index, best matches first (BM25)
@@ -144,36 +141,73 @@ pub struct ExportArgs {
     pub quickwit_config: Option<PathBuf>,
 
     /// Index id in the Quickwit config
-    #[arg(long = "index-id", default_value = "trove", value_name = "ID")]
+    #[arg(
+        long = "index-id",
+        default_value = "trove",
+        value_name = "ID",
+        requires = "quickwit_config"
+    )]
     pub index_id: String,
 
     /// Print the Elasticsearch/OpenSearch index settings and mapping (JSON) instead
     #[arg(long = "es-mapping")]
     pub es_mapping: bool,
 
-    /// Only documents dated in or after DATE (2016, 2016-06, 2016-06-30)
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+/// The filters `search` and `export` share, declared once.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FilterArgs {
+    /// Refuse a query that does not parse, instead of searching what can be read of it
+    #[arg(long = "strict")]
+    pub strict: bool,
+
+    /// Only documents dated in or after: a year, a month or a day (2016, 2016-06, 2016-06-01)
     #[arg(long = "since", value_name = "DATE")]
     pub since: Option<String>,
 
-    /// Only documents dated in or before DATE
+    /// Only documents dated in or before: a year, a month or a day
     #[arg(long = "until", value_name = "DATE")]
     pub until: Option<String>,
 
-    /// Only documents from this source URL (repeatable)
+    /// Only documents with exactly this source URL (repeatable: any of them)
     #[arg(long = "source", value_name = "URL")]
     pub sources: Vec<String>,
 
-    /// Only documents from this publisher (repeatable)
+    /// Only documents with this publisher, whole name, any case (repeatable)
     #[arg(long = "publisher", value_name = "NAME")]
     pub publishers: Vec<String>,
 
-    /// Only documents by this author (repeatable)
+    /// Only documents with this author, whole name, any case (repeatable)
     #[arg(long = "author", value_name = "NAME")]
     pub authors: Vec<String>,
+}
 
-    /// Refuse a query that does not parse instead of repairing it
-    #[arg(long = "strict")]
-    pub strict: bool,
+impl FilterArgs {
+    /// Whether any filter other than `--strict` is set.
+    pub fn filters(&self) -> bool {
+        self.since.is_some()
+            || self.until.is_some()
+            || !self.sources.is_empty()
+            || !self.publishers.is_empty()
+            || !self.authors.is_empty()
+    }
+}
+
+impl From<&FilterArgs> for QueryOptions {
+    fn from(f: &FilterArgs) -> QueryOptions {
+        QueryOptions {
+            strict: f.strict,
+            since: f.since.clone(),
+            until: f.until.clone(),
+            sources: f.sources.clone(),
+            publishers: f.publishers.clone(),
+            authors: f.authors.clone(),
+            ..QueryOptions::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -185,11 +219,7 @@ pub enum ExportFormatArg {
 
 impl ExportArgs {
     pub fn options(&self) -> ExportOptions {
-        let filtered = self.since.is_some()
-            || self.until.is_some()
-            || !self.sources.is_empty()
-            || !self.publishers.is_empty()
-            || !self.authors.is_empty();
+        let filtered = self.filters.filters();
         let query = if !self.query.is_empty() {
             Some(self.query.join(" "))
         } else if filtered {
@@ -204,15 +234,7 @@ impl ExportArgs {
                 ExportFormatArg::EsBulk => ExportFormat::EsBulk,
             },
             query,
-            query_options: QueryOptions {
-                strict: self.strict,
-                since: self.since.clone(),
-                until: self.until.clone(),
-                sources: self.sources.clone(),
-                publishers: self.publishers.clone(),
-                authors: self.authors.clone(),
-                ..QueryOptions::default()
-            },
+            query_options: QueryOptions::from(&self.filters),
         }
     }
 }
@@ -255,8 +277,8 @@ pub struct DeleteArgs {
     pub json: bool,
 
     /// Wait up to SECS for another `trove index` to release the index
-    #[arg(long = "wait", value_name = "SECS", default_value_t = 0.0)]
-    pub wait: f64,
+    #[arg(long = "wait", value_name = "SECS", default_value = "0", value_parser = parse_seconds)]
+    pub wait: Duration,
 }
 
 /// Which files `index` and `parse` read, and how far.
@@ -383,16 +405,16 @@ pub struct IndexArgs {
     pub force: bool,
 
     /// Wait up to SECS for another `trove index` to release the index
-    #[arg(long = "wait", value_name = "SECS", default_value_t = 0.0)]
-    pub wait: f64,
+    #[arg(long = "wait", value_name = "SECS", default_value = "0", value_parser = parse_seconds)]
+    pub wait: Duration,
 
     /// Commit after this many documents
     #[arg(long = "commit-every", value_name = "DOCS", default_value_t = 1_000_000, value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
     pub commit_every: usize,
 
     /// ... or after this many seconds, whichever comes first
-    #[arg(long = "commit-interval", value_name = "SECS", default_value_t = 30.0)]
-    pub commit_interval: f64,
+    #[arg(long = "commit-interval", value_name = "SECS", default_value = "30", value_parser = parse_seconds)]
+    pub commit_interval: Duration,
 }
 
 #[derive(Debug, clap::Args)]
@@ -423,33 +445,12 @@ pub struct SearchArgs {
     #[arg(long = "fuzzy", value_name = "N", num_args = 0..=1, require_equals = true, default_missing_value = "1", value_parser = clap::value_parser!(u8).range(1..=MAX_FUZZY_DISTANCE as i64))]
     pub fuzzy: Option<u8>,
 
-    /// Refuse a query that does not parse, instead of searching what can be read of it
-    #[arg(long = "strict")]
-    pub strict: bool,
-
-    /// Only documents dated in or after: a year, a month or a day (2016, 2016-06, 2016-06-01)
-    #[arg(long = "since", value_name = "DATE")]
-    pub since: Option<String>,
-
-    /// Only documents dated in or before: a year, a month or a day
-    #[arg(long = "until", value_name = "DATE")]
-    pub until: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
 
     /// Order: score (best first), date (oldest first), -date (newest first)
     #[arg(long = "sort", value_name = "ORDER", default_value = "score", allow_hyphen_values = true, value_parser = parse_sort)]
     pub sort: Sort,
-
-    /// Only documents with exactly this source URL (repeatable: any of them)
-    #[arg(long = "source", value_name = "URL")]
-    pub sources: Vec<String>,
-
-    /// Only documents with this publisher, whole name, any case (repeatable)
-    #[arg(long = "publisher", value_name = "NAME")]
-    pub publishers: Vec<String>,
-
-    /// Only documents with this author, whole name, any case (repeatable)
-    #[arg(long = "author", value_name = "NAME")]
-    pub authors: Vec<String>,
 
     /// Print hits as JSON Lines (same as --format json)
     #[arg(long = "json")]
@@ -525,6 +526,76 @@ impl SearchArgs {
         }
     }
 
+    /// Refuses options the chosen output would ignore: each option is honoured or
+    /// refused with a message, never dropped.
+    pub fn check(&self) -> Result<(), String> {
+        let output = self.output();
+        if self.batch.is_some() && self.format == Some(OutputFormat::Human) {
+            return Err(
+                "--batch prints JSON Lines, or a table with --format csv or tsv: \
+                        --format human cannot apply"
+                    .into(),
+            );
+        }
+        let mut given: Vec<&str> = Vec::new();
+        match output {
+            Output::Files => {
+                given.extend(self.json.then_some("--json"));
+                given.extend(self.format.map(|_| "--format"));
+                given.extend((!self.fields.is_empty()).then_some("--fields"));
+                given.extend(self.explain.then_some("--explain"));
+                if !given.is_empty() {
+                    return Err(format!(
+                        "-l/--files prints the paths of the matching files only: {} cannot apply",
+                        given.join(", ")
+                    ));
+                }
+            }
+            Output::Count => {
+                given.extend(
+                    self.format
+                        .is_some_and(|f| f != OutputFormat::Json)
+                        .then_some("--format"),
+                );
+                given.extend((!self.fields.is_empty()).then_some("--fields"));
+                given.extend(self.explain.then_some("--explain"));
+                given.extend(self.limit.map(|_| "--limit"));
+                given.extend((self.offset > 0).then_some("--offset"));
+                given.extend((self.sort != Sort::Score).then_some("--sort"));
+                if !given.is_empty() {
+                    return Err(format!(
+                        "-c/--count prints the number of hits only (as JSON with --json): {} cannot apply",
+                        given.join(", ")
+                    ));
+                }
+            }
+            Output::Human => {
+                if !self.fields.is_empty() {
+                    return Err(
+                        "--fields picks the columns of --json and --format csv/tsv; \
+                                human output shows every field (add --json)"
+                            .into(),
+                    );
+                }
+            }
+            Output::Table(_) => {
+                if self.explain && !self.fields.iter().any(|f| f == "explanation") {
+                    return Err("--explain with --format csv/tsv needs the explanation \
+                                column: name it in --fields"
+                        .into());
+                }
+            }
+            Output::Json => {}
+        }
+        if self.color != ColorChoice::Auto && output != Output::Human {
+            return Err(
+                "--color applies to human output; JSON, tables, counts and paths are never coloured"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
     /// The library's options for this search (the query text given apart for --batch).
     pub fn options(&self, query: String) -> SearchOptions {
         let output = self.output();
@@ -551,12 +622,7 @@ impl SearchArgs {
             options: QueryOptions {
                 conjunction: self.and,
                 fuzzy: self.fuzzy,
-                strict: self.strict,
-                since: self.since.clone(),
-                until: self.until.clone(),
-                sources: self.sources.clone(),
-                publishers: self.publishers.clone(),
-                authors: self.authors.clone(),
+                ..QueryOptions::from(&self.filters)
             },
             snippets: wants_snippet,
             explain: self.explain,
@@ -595,51 +661,33 @@ impl ColorChoice {
     }
 }
 
-pub fn run() -> anyhow::Result<ExitCode> {
-    let cli = Cli::parse();
-    let first = cli.index.first().cloned().unwrap_or_default();
-    // A panic while reading an index (tantivy on damaged data) is said as such.
-    let guarded = |f: &dyn Fn() -> anyhow::Result<ExitCode>| -> anyhow::Result<ExitCode> {
-        trove::guard::catch(f).unwrap_or_else(|panic| {
-            Err(trove::Error::Damaged {
-                path: first.clone(),
-                reason: format!("reading it failed: {panic}"),
-            }
-            .into())
-        })
-    };
-    match cli.command {
-        Command::Search(args) => guarded(&|| commands::search(cli.index.clone(), &args)),
-        Command::Index(args) => commands::index(one_index(cli.index, "index")?, args),
-        Command::Parse(args) => commands::parse(args),
-        Command::Delete(args) => commands::delete(one_index(cli.index, "delete")?, args),
-        Command::Get(args) => {
-            let dir = one_index(cli.index, "get")?;
-            guarded(&|| commands::get(dir.clone(), &args))
+impl Cli {
+    /// The index folders: `--index`, else `TROVE_INDEX`, else `index`. Commands that
+    /// use no index refuse an explicit `--index` rather than ignore it.
+    pub fn index_dirs(&self) -> Result<Vec<PathBuf>, String> {
+        let uses_none = match &self.command {
+            Command::Parse(_) => Some("parse"),
+            Command::Eval(_) => Some("eval"),
+            Command::Completions { .. } => Some("completions"),
+            Command::Man => Some("man"),
+            _ => None,
+        };
+        if let (Some(name), false) = (uses_none, self.index.is_empty()) {
+            return Err(format!(
+                "--index does not apply to `trove {name}`, which reads no index"
+            ));
         }
-        Command::Stats(args) => {
-            let dir = one_index(cli.index, "stats")?;
-            guarded(&|| commands::stats(dir.clone(), &args))
+        if !self.index.is_empty() {
+            return Ok(self.index.clone());
         }
-        Command::Check(args) => commands::check(one_index(cli.index, "check")?, args),
-        Command::Eval(args) => commands::eval(args),
-        Command::Export(args) => {
-            let dir = one_index(cli.index, "export")?;
-            guarded(&|| commands::export(dir.clone(), &args))
-        }
-        Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "trove", &mut io::stdout());
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(&mut io::stdout())?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Ok(vec![std::env::var_os("TROVE_INDEX")
+            .filter(|v| !v.is_empty())
+            .map_or_else(|| PathBuf::from("index"), PathBuf::from)])
     }
 }
 
 /// The one index a command other than `search` works on.
-fn one_index(mut dirs: Vec<PathBuf>, command: &str) -> anyhow::Result<PathBuf> {
+pub fn one_index(mut dirs: Vec<PathBuf>, command: &str) -> anyhow::Result<PathBuf> {
     match dirs.len() {
         1 => Ok(dirs.remove(0)),
         n => anyhow::bail!(
@@ -647,6 +695,15 @@ fn one_index(mut dirs: Vec<PathBuf>, command: &str) -> anyhow::Result<PathBuf> {
              (only `trove search` reads several)"
         ),
     }
+}
+
+/// A number of seconds, 0 or more (`1.5`), refused when negative or not a number.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|v| Duration::try_from_secs_f64(v).ok())
+        .ok_or_else(|| format!("{text:?} is not a number of seconds, 0 or more"))
 }
 
 /// `256M`, `1G`, `1.5GiB`, `300MB`, `64k`; a bare number is bytes.

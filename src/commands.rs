@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use trove::batch::{IndexOptions, STDIN_PATH};
@@ -20,15 +19,17 @@ use trove::search::{MultiSession, SearchResults};
 use trove::{term, TroveIndex};
 
 use crate::cli::{
-    CheckArgs, DeleteArgs, EvalArgs, ExportArgs, GetArgs, IndexArgs, Output, ParseArgs, SearchArgs,
-    StatsArgs,
+    CheckArgs, ColorChoice, DeleteArgs, EvalArgs, ExportArgs, GetArgs, IndexArgs, Output,
+    ParseArgs, SearchArgs, StatsArgs,
 };
 use crate::reporter::IndexReporter;
 
-/// A number of seconds from the command line, refused when negative or not a number.
-fn seconds(value: f64, flag: &str) -> anyhow::Result<Duration> {
-    Duration::try_from_secs_f64(value)
-        .map_err(|_| anyhow::anyhow!("{flag} {value}: give a number of seconds, 0 or more"))
+/// `--color` colours human output only: with `--json` it is refused, not ignored.
+fn refuse_color_with_json(json: bool, color: ColorChoice) -> anyhow::Result<()> {
+    if json && color != ColorChoice::Auto {
+        anyhow::bail!("--color applies to human output; JSON is never coloured");
+    }
+    Ok(())
 }
 
 /// `--type-list`: each type, and the extensions that name it.
@@ -66,9 +67,9 @@ pub fn index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
     opts.force = args.force;
     opts.walk = args.files.walk()?;
     opts.limits = args.files.limits();
-    opts.wait = seconds(args.wait, "--wait")?;
+    opts.wait = args.wait;
     opts.commit_docs = args.commit_every;
-    opts.commit_interval = seconds(args.commit_interval, "--commit-interval")?;
+    opts.commit_interval = args.commit_interval;
     let stop = Arc::new(AtomicBool::new(false));
     install_stop_handler(stop.clone());
     opts.stop = Some(stop);
@@ -118,7 +119,7 @@ pub fn delete(index_dir: PathBuf, args: DeleteArgs) -> anyhow::Result<ExitCode> 
         paths: args.paths,
         query: args.query,
         dry_run: args.dry_run,
-        wait: Duration::from_secs_f64(args.wait),
+        wait: args.wait,
     };
     let deleted = deletion::delete(&trove, &opts)?;
     let mut out = BufWriter::new(io::stdout().lock());
@@ -158,6 +159,7 @@ pub fn delete(index_dir: PathBuf, args: DeleteArgs) -> anyhow::Result<ExitCode> 
 }
 
 pub fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
+    refuse_color_with_json(args.json, args.color)?;
     if args.files.type_list {
         return type_list();
     }
@@ -274,6 +276,7 @@ fn ignore_closed_pipe(result: io::Result<()>) -> anyhow::Result<()> {
 
 pub fn search(index_dirs: Vec<PathBuf>, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     output::check_fields(&args.fields).map_err(anyhow::Error::msg)?;
+    args.check().map_err(anyhow::Error::msg)?;
     if index_dirs.len() > 1 && args.explain {
         anyhow::bail!("--explain works on one index at a time (drop the extra --index)");
     }
@@ -501,6 +504,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 pub fn get(index_dir: PathBuf, args: &GetArgs) -> anyhow::Result<ExitCode> {
+    refuse_color_with_json(args.json, args.color)?;
     let trove = TroveIndex::open(&index_dir)?;
     let style = Style {
         color: args.color.resolve(),

@@ -12,6 +12,7 @@ mod date_filter;
 pub mod deletion;
 pub mod error;
 pub mod eval;
+mod explain_guard;
 pub mod export;
 pub mod guard;
 pub mod index;

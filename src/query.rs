@@ -21,7 +21,9 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, Query, QueryParser,
     QueryParserError, TermQuery,
 };
-use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputBound, UserInputLeaf};
+use tantivy::query_grammar::{
+    self, Delimiter, UserInputAst, UserInputBound, UserInputLeaf, UserInputLiteral,
+};
 use tantivy::schema::{Field, IndexRecordOption, Schema};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, Searcher, Term};
@@ -29,6 +31,7 @@ use tantivy::{DateTime, Searcher, Term};
 use crate::date::{parse_period, Period};
 use crate::date_filter::DateFilter;
 use crate::error::{Error, Result};
+use crate::explain_guard::guard_all;
 use crate::index::TroveIndex;
 use crate::schema::{self, QUERY_FIELDS};
 
@@ -115,7 +118,9 @@ pub(crate) fn build(
         match query_grammar::parse_query(text) {
             Ok(ast) => ast,
             Err(_) => {
-                let problem = syntax_problem(text).unwrap_or_else(|| "syntax error".to_string());
+                let problem = syntax_problem(text)
+                    .or_else(|| unparsable_word(text))
+                    .unwrap_or_else(|| "syntax error".to_string());
                 if opts.strict {
                     return Err(err(problem));
                 }
@@ -163,7 +168,7 @@ pub(crate) fn build(
     } else {
         let mut clauses = vec![(Occur::Must, main)];
         clauses.extend(filters.into_iter().map(|f| (Occur::Must, f)));
-        Box::new(BooleanQuery::new(clauses))
+        Box::new(BooleanQuery::new(guard_all(clauses)))
     };
     for (field, lower, upper) in dates {
         query = Box::new(DateFilter::new(query, field, lower, upper));
@@ -249,6 +254,37 @@ impl Ctx<'_> {
                     )),
                     None => Err(date_problem(&lit.phrase)),
                 }
+            }
+            UserInputLeaf::Range {
+                field: None,
+                lower,
+                upper,
+            } => {
+                // `[1 TO 5]` names no field: only dates have ranges in trove.
+                let problem = format!(
+                    "the range [{} TO {}] names no field: ranges are for dates, as in date:[2016 TO 2017]",
+                    lower.term_str(),
+                    upper.term_str()
+                );
+                if self.opts.strict {
+                    return Err(problem);
+                }
+                warnings.push(format!("{problem}; searched its bounds as words"));
+                let words = [lower.term_str(), upper.term_str()]
+                    .into_iter()
+                    .filter(|w| *w != "*")
+                    .map(|w| {
+                        let literal = UserInputLiteral {
+                            field_name: None,
+                            phrase: w.to_string(),
+                            delimiter: Delimiter::None,
+                            slop: 0,
+                            prefix: false,
+                        };
+                        (None, leaf_ast(UserInputLeaf::Literal(literal)))
+                    })
+                    .collect();
+                Ok(UserInputAst::Clause(words))
             }
             UserInputLeaf::Range {
                 field,
@@ -364,14 +400,14 @@ impl Ctx<'_> {
                 }
                 let has_dates = !date_filters.is_empty() || !ranges.is_empty();
                 let mut query: Box<dyn Query> = match (clauses.is_empty(), has_dates) {
-                    (false, _) => Box::new(BooleanQuery::new(clauses)),
+                    (false, _) => Box::new(BooleanQuery::new(guard_all(clauses))),
                     (true, false) => Box::new(EmptyQuery),
                     // Dates alone: every document dated so.
                     (true, true) => Box::new(AllQuery),
                 };
                 if !ranges.is_empty() {
                     ranges.push((Occur::Must, query));
-                    query = Box::new(BooleanQuery::new(ranges));
+                    query = Box::new(BooleanQuery::new(guard_all(ranges)));
                 }
                 for (field, lower, upper) in date_filters {
                     query = Box::new(DateFilter::new(query, field, lower, upper));
@@ -462,7 +498,7 @@ impl Ctx<'_> {
                 .pop()
                 .map(|(_, q)| q)
                 .unwrap_or_else(|| Box::new(EmptyQuery)),
-            _ => Box::new(BooleanQuery::new(per_field)),
+            _ => Box::new(BooleanQuery::new(guard_all(per_field))),
         }))
     }
 
@@ -534,7 +570,7 @@ impl Ctx<'_> {
                 (Occur::Should, boosted(q, boost))
             })
             .collect();
-        Some(Box::new(BooleanQuery::new(clauses)))
+        Some(Box::new(BooleanQuery::new(guard_all(clauses))))
     }
 
     /// Words of `field` in the index that start with `word` (prefix) or are within the
@@ -677,7 +713,7 @@ impl Ctx<'_> {
                     (Occur::Should, q)
                 })
                 .collect();
-            Some(Box::new(BooleanQuery::new(clauses)))
+            Some(Box::new(BooleanQuery::new(guard_all(clauses))))
         };
         filters.extend(any_of(f.source, &self.opts.sources, false));
         filters.extend(any_of(f.publisher_key, &self.opts.publishers, true));
@@ -906,9 +942,9 @@ fn unknown_field(field: &str) -> String {
 fn describe(text: &str, error: &QueryParserError) -> String {
     match error {
         QueryParserError::FieldDoesNotExist(field) => unknown_field(field),
-        QueryParserError::SyntaxError(_) => {
-            syntax_problem(text).unwrap_or_else(|| "syntax error".to_string())
-        }
+        QueryParserError::SyntaxError(_) => syntax_problem(text)
+            .or_else(|| unparsable_word(text))
+            .unwrap_or_else(|| "syntax error".to_string()),
         QueryParserError::AllButQueryForbidden => {
             "only excluded terms: add at least one term to search for".to_string()
         }
@@ -1209,6 +1245,30 @@ fn syntax_problem(text: &str) -> Option<String> {
     None
 }
 
+/// The first word of `text` that does not parse on its own, by column.
+fn unparsable_word(text: &str) -> Option<String> {
+    let mut col = 1;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let lead = rest.len() - rest.trim_start().len();
+        col += rest[..lead].chars().count();
+        rest = &rest[lead..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        if !word.is_empty() && query_grammar::parse_query(word).is_err() {
+            let hint = if word.contains("::") || word.matches(':').count() > 1 {
+                ": quote it to search it as words (\"Vec::push\")"
+            } else {
+                ""
+            };
+            return Some(format!("'{word}' at column {col} does not parse{hint}"));
+        }
+        col += word.chars().count();
+        rest = &rest[end..];
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1232,6 +1292,10 @@ mod tests {
             Some("nothing follows 'AND' at the end")
         );
         assert_eq!(syntax_problem("\"a (b\" c").as_deref(), None);
+        assert_eq!(
+            unparsable_word("wikileaks Vec::push").as_deref(),
+            Some("'Vec::push' at column 11 does not parse: quote it to search it as words (\"Vec::push\")")
+        );
     }
 
     #[test]

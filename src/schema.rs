@@ -75,6 +75,8 @@ pub const QUERY_FIELDS: [&str; 11] = [
     "id",
 ];
 
+/// The document id: a fast column too (ranked ids, and the tie-break of equal scores).
+pub(crate) const ID_COLUMN: &str = "id";
 /// The date as published: indexed and a fast column (filters read it per document).
 pub(crate) const DATE_FIELD: &str = "date";
 /// The date's instant, a fast column: `--sort date`, and filters with a time of day.
@@ -98,7 +100,7 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         )
         .set_fast("raw");
     let fields = Fields {
-        id: b.add_text_field("id", STRING | STORED | FAST),
+        id: b.add_text_field(ID_COLUMN, STRING | STORED | FAST),
         title: b.add_text_field("title", text(TEXT_ANALYZER)),
         body: b.add_text_field("body", indexed(TEXT_ANALYZER)),
         body_text: b.add_text_field("body_text", STORED),

@@ -6,6 +6,7 @@ use std::ops::Range;
 use serde::Serialize;
 use std::sync::Arc;
 
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue, SortByString};
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{Bm25StatisticsProvider, Query};
 use tantivy::schema::Field;
@@ -16,7 +17,7 @@ use crate::date::format_date;
 use crate::error::Result;
 use crate::index::TroveIndex;
 use crate::query::{self, QueryOptions};
-use crate::schema::{self, INSTANT_FIELD};
+use crate::schema::{self, ID_COLUMN, INSTANT_FIELD};
 use crate::snippet::Highlighter;
 
 /// Longest snippet fragment, in characters.
@@ -72,7 +73,9 @@ impl SearchOptions {
 pub struct Hit {
     /// 1-based position in the ranking (counting the skipped `--offset` hits).
     pub rank: usize,
-    /// BM25 score (title matches weighted).
+    /// BM25 score (title matches weighted), written as the shortest decimal that
+    /// reads back as the same `f32` (`0.6245008`, not `0.6245008111000061`).
+    #[serde(serialize_with = "shortest_f32")]
     pub score: f32,
     pub id: String,
     pub title: String,
@@ -164,17 +167,10 @@ impl<'a> Session<'a> {
                 warnings: built.warnings,
             });
         }
-        // tantivy sets aside room for `limit` hits per segment: never more than exist.
-        let docs = usize::try_from(searcher.num_docs())
-            .unwrap_or(usize::MAX)
-            .max(1);
-        let limit = opts.limit.min(docs);
-        let offset = opts.offset.min(docs);
-        let page = TopDocs::with_limit(limit).and_offset(offset);
         let (found, total): (Vec<(Option<f32>, DocAddress)>, usize) = match opts.sort {
             Sort::Score => {
                 let (top, total) = self
-                    .run(&query, &(page.order_by_score(), Count))
+                    .top_by_score(&*query, opts.offset, opts.limit)
                     .map_err(err)?;
                 (top.into_iter().map(|(s, a)| (Some(s), a)).collect(), total)
             }
@@ -184,11 +180,19 @@ impl<'a> Session<'a> {
                 } else {
                     Order::Desc
                 };
+                // Equal instants (and undated documents) in id order.
+                let by_date_then_id = (
+                    (
+                        SortByStaticFastValue::<DateTime>::for_field(INSTANT_FIELD),
+                        order,
+                    ),
+                    (SortByString::for_field(ID_COLUMN), Order::Asc),
+                );
                 let (top, total) = self
                     .run(
                         &query,
                         &(
-                            page.order_by_fast_field::<DateTime>(INSTANT_FIELD, order),
+                            self.page(opts.offset, opts.limit).order_by(by_date_then_id),
                             Count,
                         ),
                     )
@@ -279,11 +283,58 @@ impl<'a> Session<'a> {
                 },
             });
         }
+        if opts.sort == Sort::Score {
+            // The page holds exactly the right hits; equal scores in id order.
+            hits.sort_by(by_score_then_id);
+            for (i, hit) in hits.iter_mut().enumerate() {
+                hit.rank = opts.offset + i + 1;
+            }
+        }
         Ok(SearchResults {
             hits,
             total,
             warnings: built.warnings,
         })
+    }
+
+    /// A page of `limit` hits after `offset`, sized to the index: tantivy sets aside
+    /// room for `limit` hits per segment, so never more than exist.
+    fn page(&self, offset: usize, limit: usize) -> TopDocs {
+        let docs = usize::try_from(self.searcher.num_docs())
+            .unwrap_or(usize::MAX)
+            .max(1);
+        TopDocs::with_limit(limit.min(docs)).and_offset(offset.min(docs))
+    }
+
+    /// The hits from `offset` to `offset + limit` by score, and how many matched: the
+    /// same documents whatever the index's segments, so that equal scores never let
+    /// the layout decide which hit makes the page. tantivy's ranking (with its
+    /// block-max pruning) is asked for one hit past the page; only when equal scores
+    /// straddle an edge of the page is it taken again with the id as a second key.
+    /// The caller orders equal scores inside the page by id.
+    fn top_by_score(
+        &self,
+        query: &dyn Query,
+        offset: usize,
+        limit: usize,
+    ) -> tantivy::Result<(Vec<(f32, DocAddress)>, usize)> {
+        let end = offset.saturating_add(limit);
+        let (top, total) = self.run(
+            query,
+            &(self.page(0, end.saturating_add(1)).order_by_score(), Count),
+        )?;
+        let at = |i: usize| top.get(i).map(|(s, _)| *s);
+        let straddles = |i: usize| i > 0 && at(i).is_some() && at(i - 1) == at(i);
+        if !straddles(offset) && !straddles(end) {
+            let page = top.into_iter().skip(offset).take(limit).collect();
+            return Ok((page, total));
+        }
+        let by_score_then_id = (
+            (SortBySimilarityScore, Order::Desc),
+            (SortByString::for_field(ID_COLUMN), Order::Asc),
+        );
+        let page = self.run(query, &self.page(offset, limit).order_by(by_score_then_id))?;
+        Ok((page.into_iter().map(|((s, _), a)| (s, a)).collect(), total))
     }
 
     /// The ids of the best `opts.limit` hits, best first, read from the id fast column
@@ -293,16 +344,8 @@ impl<'a> Session<'a> {
         let searcher = &self.searcher;
         let err = |e| trove.index_err(e);
         let built = query::build(trove, searcher, &opts.query, &opts.options)?;
-        let docs = usize::try_from(searcher.num_docs())
-            .unwrap_or(usize::MAX)
-            .max(1);
-        let top = self
-            .run(
-                &*built.query,
-                &TopDocs::with_limit(opts.limit.min(docs))
-                    .and_offset(opts.offset.min(docs))
-                    .order_by_score(),
-            )
+        let (top, _) = self
+            .top_by_score(&*built.query, opts.offset, opts.limit)
             .map_err(err)?;
         // Per segment: the hits' term ordinals in the id column, resolved in one sorted
         // pass over the dictionary (one block decompressed per block touched, not per hit).
@@ -316,7 +359,7 @@ impl<'a> Session<'a> {
                     searcher
                         .segment_reader(address.segment_ord)
                         .fast_fields()
-                        .str("id")
+                        .str(ID_COLUMN)
                         .map_err(err)?,
                 ),
             };
@@ -346,6 +389,8 @@ impl<'a> Session<'a> {
                 })
                 .map_err(|e| err(e.into()))?;
         }
+        // Equal scores in id order, as in `search`.
+        out.sort_by(|(a_id, a), (b_id, b)| b.total_cmp(a).then_with(|| a_id.cmp(b_id)));
         Ok(RankedIds {
             ids: out,
             warnings: built.warnings,
@@ -432,17 +477,23 @@ impl<'a> MultiSession<'a> {
             }
             hits.extend(results.hits.into_iter().map(|h| (i, h)));
         }
-        // Stable: equal keys keep index order, then each index's own order.
+        // Equal keys in id order, as within one index; then index order.
         match opts.sort {
-            Sort::Score => hits.sort_by(|(_, a), (_, b)| b.score.total_cmp(&a.score)),
+            Sort::Score => hits.sort_by(|(_, a), (_, b)| by_score_then_id(a, b)),
             // By instant; undated last either way.
-            Sort::Date => hits.sort_by(|(_, a), (_, b)| match (&a.instant, &b.instant) {
-                (Some(x), Some(y)) => x.cmp(y),
-                (x, y) => x.is_none().cmp(&y.is_none()),
+            Sort::Date => hits.sort_by(|(_, a), (_, b)| {
+                match (&a.instant, &b.instant) {
+                    (Some(x), Some(y)) => x.cmp(y),
+                    (x, y) => x.is_none().cmp(&y.is_none()),
+                }
+                .then_with(|| a.id.cmp(&b.id))
             }),
-            Sort::DateDesc => hits.sort_by(|(_, a), (_, b)| match (&a.instant, &b.instant) {
-                (Some(x), Some(y)) => y.cmp(x),
-                (x, y) => x.is_none().cmp(&y.is_none()),
+            Sort::DateDesc => hits.sort_by(|(_, a), (_, b)| {
+                match (&a.instant, &b.instant) {
+                    (Some(x), Some(y)) => y.cmp(x),
+                    (x, y) => x.is_none().cmp(&y.is_none()),
+                }
+                .then_with(|| a.id.cmp(&b.id))
             }),
         }
         let hits = hits
@@ -466,6 +517,21 @@ impl<'a> MultiSession<'a> {
     pub fn first(&self) -> &Session<'a> {
         &self.sessions[0]
     }
+}
+
+/// An `f32` as the shortest decimal that reads back as it: as a JSON number through
+/// an `f64` it would otherwise gain digits the score never had.
+fn shortest_f32<S: serde::Serializer>(value: &f32, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match value.to_string().parse::<f64>() {
+        Ok(v) if value.is_finite() => s.serialize_f64(v),
+        _ => s.serialize_f32(*value),
+    }
+}
+
+/// Best score first; equal scores by id, ascending: the same documents always come
+/// out in the same order, whatever the index's segments.
+fn by_score_then_id(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id))
 }
 
 /// A highlighter for `field`: the query's terms in that field, rarer terms scoring

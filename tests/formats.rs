@@ -22,20 +22,20 @@ fn parse_json_has_the_field_names_of_search_json() {
         .keys()
         .map(String::as_str)
         .collect();
-    // serde_json sorts keys; these are search's fields bar rank, score and snippets.
+    // Search's fields bar rank, score and snippets, in the same order (the README's).
     assert_eq!(
         keys,
         [
-            "author",
-            "body",
-            "date",
-            "format",
             "id",
-            "path",
-            "publisher",
+            "title",
+            "date",
             "source",
+            "author",
+            "publisher",
             "tags",
-            "title"
+            "path",
+            "format",
+            "body"
         ]
     );
 }

@@ -267,7 +267,7 @@ fn json_csv_tsv_and_fields() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(keys, ["date", "id", "title"]);
+    assert_eq!(keys, ["id", "title", "date"], "in the order --fields gives");
     assert_eq!(hits[0]["date"], "1987-02-26T15:01:01Z");
 
     let out = env.run(&[
@@ -705,4 +705,27 @@ fn long_fields_are_cut_and_null_separated_paths_are_exact() {
     );
     // -0 without -l is refused.
     assert_eq!(env.run(&["search", "-0", "needle"]).status.code(), Some(2));
+}
+
+/// A hit is explained clause by clause, also through nested clauses it does not match
+/// whose first match lies after it (tantivy's boolean and phrase explanations assert on
+/// those in debug builds, which the tests run).
+#[test]
+fn nested_clauses_that_miss_the_hit_are_explained() {
+    let env = TestEnv::new();
+    env.write("d/a.txt", "alpha one\n");
+    env.write("d/b.txt", "beta gamma\n");
+    assert!(env.index(&["-q", "-j", "1", "d"]).status.success());
+    for query in ["alpha OR (beta AND gamma)", "alpha OR \"beta gamma\""] {
+        for extra in [&["--explain"][..], &["--sort", "date"][..]] {
+            let mut args = extra.to_vec();
+            args.push(query);
+            let (hits, code) = env.search_json(&args);
+            assert_eq!(code, 0, "{query} {extra:?}");
+            assert_eq!(hits.len(), 2, "{query} {extra:?}");
+            if extra == ["--explain"] {
+                assert!(hits.iter().all(|h| h["explanation"].is_object()));
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@
 
 use encoding_rs::Encoding;
 
-use super::SkipReason;
+use super::extracted::SkipReason;
 
 /// How much of the start of a file is looked at to tell text from binary.
 pub const SNIFF_BYTES: usize = 8192;

@@ -14,7 +14,7 @@ use std::io::BufRead;
 use mail_parser::{Address, HeaderValue, MessageParser};
 
 use super::decode::legacy_to_utf8;
-use super::{Extracted, RecordSink};
+use super::extracted::{Extracted, RecordSink};
 use crate::date::parse_date;
 
 /// At most this many text parts are joined into a body.

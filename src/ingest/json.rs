@@ -24,7 +24,7 @@ use serde::de::{Deserializer as _, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{Extracted, RecordSink};
+use super::extracted::{Extracted, RecordSink};
 use crate::date::parse_date;
 
 const ID_KEYS: &[&str] = &["id", "_id", "doc_id", "docid", "uuid", "guid"];

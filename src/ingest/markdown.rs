@@ -5,8 +5,8 @@
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde_json::{Map, Value};
 
+use super::extracted::Extracted;
 use super::json::map_fields;
-use super::Extracted;
 use crate::date::parse_date;
 
 /// Parses a Markdown document; `file_name` may give the date (`2017-11-11-title.md`).

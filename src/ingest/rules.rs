@@ -25,7 +25,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::date::{parse_date, parse_date_exact, DocDate};
-use crate::ingest::{Extracted, Rule};
+use crate::ingest::extracted::{Extracted, Rule};
 
 /// What the rules found in a document's text.
 #[derive(Debug, Default, Clone, PartialEq)]

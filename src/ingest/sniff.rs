@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use super::decode::is_binary;
-use super::SkipReason;
+use super::extracted::SkipReason;
 use crate::article::Format;
 
 /// Extensions of kinds that are never text, by kind: skipped unread inside folders.

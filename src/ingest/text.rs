@@ -23,7 +23,7 @@
 
 use super::print;
 use super::rules;
-use crate::ingest::Extracted;
+use crate::ingest::extracted::Extracted;
 
 /// Longest title taken from a first line; a longer first line is a paragraph, not a
 /// title, so the title is its beginning and the body keeps the whole line.

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use ignore::overrides::OverrideBuilder;
 use ignore::WalkBuilder;
 
-use super::SkipReason;
+use super::extracted::SkipReason;
 use crate::error::{Error, IngestError};
 
 /// trove's file state beside an index: never a document.

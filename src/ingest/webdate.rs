@@ -41,7 +41,7 @@ use serde_json::Value;
 use crate::date::{month_from_word, parse_date, DocDate, MONTH_NAMES};
 
 /// Which stage found a date, and by which rule: `trove parse --json --explain` shows it.
-pub use super::Rule as Provenance;
+pub use super::extracted::Rule as Provenance;
 
 /// What the date finder reads of a page.
 pub struct PageFacts<'a> {
@@ -270,7 +270,7 @@ fn json_ld(
                 _ => continue,
             };
             if let Some(d) = plausible(&value, &page.lang, bounds) {
-                let kind = super::html::type_name(item);
+                let kind = super::html::jsonld::type_name(item);
                 return Some(found(d, stage, format!("{kind}.{key}")));
             }
         }

@@ -1,0 +1,308 @@
+//! Every flag of every subcommand, alone, and the combinations the README shows: each is
+//! honoured (the output changes, or the effect is checked) or refused with exit 2 and a
+//! message. No flag is silently ignored. The tables are checked against `--help`, so a
+//! new flag cannot escape them.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{stderr, stdout, TestEnv};
+
+/// What a flag must do.
+enum Expect {
+    /// Exit 0 or 1, and stdout differs from the run without it.
+    Changes,
+    /// Accepted; its effect is not on stdout (timing, threads, memory) and is checked
+    /// by the test named here.
+    ElsewhereChecked(&'static str),
+    /// Exit 2 and a message on stderr.
+    Refused,
+}
+use Expect::*;
+
+fn env() -> TestEnv {
+    let env = TestEnv::with_corpus();
+    env.write(
+        "more/note.md",
+        "---\ntitle: Clinton notes\nauthor: Ann Writer\npublisher: Notes Daily\ndate: 2018-02-03\n---\n\nClinton emails and WikiLeaks, again.\n",
+    );
+    env.write("more/plain.txt", "Another plain clinton text\n");
+    env.write(
+        "more/hidden.txt",
+        "A clinton text an ignore file leaves out\n",
+    );
+    env.write("more/.ignore", "hidden.txt\n");
+    std::os::unix::fs::symlink(env.path("corpus"), env.path("more/linked")).unwrap();
+    let out = env.index(&["-q", "corpus", "more"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    env
+}
+
+/// Long flags that `trove SUB --help` lists.
+fn help_flags(env: &TestEnv, sub: &str) -> BTreeSet<String> {
+    let out = env.run(&[sub, "--help"]);
+    stdout(&out)
+        .lines()
+        .filter_map(|l| {
+            let t = l.trim_start();
+            let t = t
+                .strip_prefix('-')
+                .filter(|r| !r.starts_with('-'))
+                .map_or(t, |r| r.split_once(", ").map_or(t, |(_, rest)| rest));
+            t.strip_prefix("--").map(|r| {
+                r.split([' ', '=', '[', '<'])
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            })
+        })
+        .filter(|f| !f.is_empty() && f != "help")
+        .collect()
+}
+
+fn check(env: &TestEnv, sub: &str, base: &[&str], cases: &[(&[&str], Expect)], covered: &[&str]) {
+    let run = |args: &[&str]| {
+        let mut all = vec![sub];
+        all.extend_from_slice(args);
+        env.run(&all)
+    };
+    let baseline = run(base);
+    assert!(
+        matches!(baseline.status.code(), Some(0 | 1)),
+        "{sub} {base:?}: {}",
+        stderr(&baseline)
+    );
+    let mut seen: BTreeSet<String> = covered.iter().map(|s| s.to_string()).collect();
+    for (flag_args, expect) in cases {
+        for a in *flag_args {
+            if let Some(name) = a.strip_prefix("--") {
+                seen.insert(name.split('=').next().unwrap().to_string());
+            }
+        }
+        let mut args: Vec<&str> = flag_args.to_vec();
+        args.extend_from_slice(base);
+        let out = run(&args);
+        let shown = format!("trove {sub} {args:?}");
+        match expect {
+            Changes => {
+                assert!(
+                    matches!(out.status.code(), Some(0 | 1)),
+                    "{shown}: exit {:?}: {}",
+                    out.status.code(),
+                    stderr(&out)
+                );
+                assert_ne!(
+                    stdout(&out),
+                    stdout(&baseline),
+                    "{shown}: same output as without it (ignored?)"
+                );
+            }
+            ElsewhereChecked(test) => assert!(
+                matches!(out.status.code(), Some(0 | 1)),
+                "{shown} (its effect is checked by {test}): exit {:?}: {}",
+                out.status.code(),
+                stderr(&out)
+            ),
+            Refused => {
+                assert_eq!(out.status.code(), Some(2), "{shown}: not refused");
+                assert!(
+                    stderr(&out).trim().len() > 10,
+                    "{shown}: refused without a message"
+                );
+            }
+        }
+    }
+    let listed = help_flags(env, sub);
+    let untested: Vec<&String> = listed.difference(&seen).collect();
+    assert!(
+        untested.is_empty(),
+        "trove {sub}: flags not in this test: {untested:?}"
+    );
+}
+
+#[test]
+fn search_flags_are_honoured_or_refused() {
+    let env = env();
+    let cases: &[(&[&str], Expect)] = &[
+        (&["--limit", "1"], Changes),
+        (&["--offset", "1"], Changes),
+        (&["--and"], Changes),
+        (&["--fuzzy"], Changes),
+        (&["--since", "2018"], Changes),
+        (&["--until", "2017"], Changes),
+        (&["--sort", "-date"], Changes),
+        (
+            &[
+                "--source",
+                "https://phys.org/news/2017-11-firm-ceo-wikileaks-clinton-emails.html",
+            ],
+            Changes,
+        ),
+        (&["--publisher", "notes daily"], Changes),
+        (&["--author", "ann writer"], Changes),
+        (&["--json"], Changes),
+        (&["--format", "csv"], Changes),
+        (&["--format", "tsv"], Changes),
+        (&["--format", "json"], Changes),
+        (&["--count"], Changes),
+        (&["--files"], Changes),
+        (&["--explain"], Changes),
+        (&["--color", "always"], Changes),
+        (
+            &["--strict"],
+            ElsewhereChecked("search::broken_queries_search_with_a_warning_unless_strict"),
+        ),
+        // Refused alone or where they cannot apply.
+        (&["--fields", "id,title"], Refused),
+        (&["--null"], Refused),
+        (&["--files", "--json"], Refused),
+        (&["--files", "--fields", "id"], Refused),
+        (&["--count", "--limit", "3"], Refused),
+        (&["--count", "--format", "csv"], Refused),
+        (&["--json", "--color", "always"], Refused),
+        (&["--format", "csv", "--explain"], Refused),
+        (&["--since", "garbage"], Refused),
+        (&["--since", "2018", "--until", "2017"], Refused),
+        (&["--limit", "0"], Refused),
+        (&["--fuzzy=3"], Refused),
+        (&["--sort", "size"], Refused),
+        (&["--index", "nowhere"], Refused),
+        // Combinations the README shows.
+        (&["--json", "--fields", "id,title,date"], Changes),
+        (
+            &[
+                "--format",
+                "csv",
+                "--fields",
+                "id,title,explanation",
+                "--explain",
+            ],
+            Changes,
+        ),
+        (&["--files", "--null"], Changes),
+        (&["--count", "--json"], Changes),
+        (&["--files", "--offset", "1"], Changes),
+    ];
+    check(&env, "search", &["clinton emailz"], cases, &["batch"]);
+
+    // --batch: honoured with JSON Lines and tables, refused with human output.
+    env.write("queries.txt", "q1\tclinton\nq2\twikileaks\n");
+    let out = env.run(&["search", "--batch", "queries.txt"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("\"query_id\":\"q2\""));
+    let out = env.run(&["search", "--batch", "queries.txt", "--format", "human"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--batch"));
+    let out = env.run(&["search", "--batch", "queries.txt", "clinton"]);
+    assert_eq!(out.status.code(), Some(2), "a query and --batch together");
+}
+
+#[test]
+fn other_subcommands_flags_are_honoured_or_refused() {
+    let env = env();
+    let ids = stdout(&env.run(&["search", "--json", "--fields", "id", "clinton"]));
+    let id: serde_json::Value = serde_json::from_str(ids.lines().next().unwrap()).unwrap();
+    let id = id["id"].as_str().unwrap().to_string();
+
+    check(
+        &env,
+        "get",
+        &[&id],
+        &[
+            (&["--json"], Changes),
+            (&["--color", "always"], Changes),
+            (&["--json", "--color", "always"], Refused),
+            (&["--index", "nowhere"], Refused),
+        ],
+        &[],
+    );
+    for sub in ["stats", "check"] {
+        check(
+            &env,
+            sub,
+            &[],
+            &[(&["--json"], Changes), (&["--index", "nowhere"], Refused)],
+            &[],
+        );
+    }
+    check(
+        &env,
+        "parse",
+        &["more"],
+        &[
+            (&["--json"], Changes),
+            (&["--json", "--explain"], Changes),
+            (&["--explain"], Refused),
+            (&["--color", "always"], Changes),
+            (&["--json", "--color", "always"], Refused),
+            (&["--glob", "*.md"], Changes),
+            (&["--type", "text"], Changes),
+            (&["--type-not", "text"], Changes),
+            (&["--type-list"], Changes),
+            (&["--max-file-size", "10"], Changes),
+            (&["--follow"], Changes),
+            (&["--no-ignore"], Changes),
+            (&["--index", "x"], Refused),
+        ],
+        &[],
+    );
+    check(
+        &env,
+        "export",
+        &["clinton"],
+        &[
+            (&["--format", "quickwit"], Changes),
+            (&["--format", "es-bulk"], Changes),
+            (&["--es-mapping"], Changes),
+            (&["--since", "2018"], Changes),
+            (&["--until", "2017"], Changes),
+            (
+                &[
+                    "--source",
+                    "https://phys.org/news/2017-11-firm-ceo-wikileaks-clinton-emails.html",
+                ],
+                Changes,
+            ),
+            (&["--publisher", "notes daily"], Changes),
+            (&["--author", "ann writer"], Changes),
+            (&["--output", "out.jsonl"], Changes),
+            (
+                &["--quickwit-config", "qw.yaml"],
+                ElsewhereChecked("export::quickwit_export_matches_its_index_config"),
+            ),
+            (
+                &["--strict"],
+                ElsewhereChecked("search::broken_queries_search_with_a_warning_unless_strict"),
+            ),
+            (&["--index-id", "news"], Refused),
+            (
+                &["--index-id", "news", "--quickwit-config", "qw2.yaml"],
+                ElsewhereChecked("export::quickwit_export_matches_its_index_config"),
+            ),
+            (&["--index", "nowhere"], Refused),
+        ],
+        &[],
+    );
+    check(
+        &env,
+        "delete",
+        &["--dry-run", "--id", &id],
+        &[
+            (&["--json"], Changes),
+            (&["--query", "wikileaks OR writer"], Changes),
+            (&["--path", "more"], Changes),
+            (
+                &["--wait", "1"],
+                ElsewhereChecked("batch::a_second_indexer_names_the_lock_and_can_wait"),
+            ),
+            (&["--wait=-1"], Refused),
+            (&["--index", "nowhere"], Refused),
+        ],
+        &["id", "dry-run"],
+    );
+    // Without --dry-run the documents go.
+    let out = env.run(&["delete", "--path", "more"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(env.search_json(&["writer"]).0.len(), 0);
+}
