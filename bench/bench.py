@@ -322,8 +322,9 @@ class TantivyCli(Tool):
         return measured([self.bin, "index", "-i", str(dest), "-t", str(THREADS)], stdin=jsonl)
 
     def search_cmd(self, dest, corpus, query):
-        # tantivy-cli prints every match; keep its first 10 like the others.
-        return ["sh", "-c", f"{self.bin} search -i {dest} -q {shlex_quote(query)} | head -10"]
+        # No shell: the command itself. tantivy-cli's `search` has no top-k: it prints every
+        # match, unranked, so its column is not a ranked top-10 and no ratio is taken to it.
+        return [self.bin, "search", "-i", str(dest), "-q", query]
 
 
 class Xapian(Tool):

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::builder::TypedValueParser;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand, ValueEnum, ValueHint};
 use std::io::{self, IsTerminal};
 
 use trove::export::{ExportFormat, ExportOptions};
@@ -26,7 +26,7 @@ pub struct Cli {
     /// Index folder [default: $TROVE_INDEX, else ./index] (`search` takes several: one
     /// ranked list across them; `parse`, `eval`, `completions` and `man` use none)
     #[arg(
-        long = "index",
+        long = "index", value_hint = ValueHint::DirPath,
         global = true,
         value_name = "DIR",
         action = clap::ArgAction::Append
@@ -36,6 +36,11 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The commands, for `trove man COMMAND`.
+pub const COMMANDS: [&str; 9] = [
+    "index", "search", "parse", "delete", "get", "stats", "check", "eval", "export",
+];
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -62,8 +67,12 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) for trove
-    Man,
+    /// Print the man page (roff) for trove, or for one of its commands
+    Man {
+        /// The command whose page to print (`trove man search`); trove's own without it
+        #[arg(value_name = "COMMAND", value_parser = PossibleValuesParser::new(COMMANDS))]
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -88,23 +97,23 @@ pub struct EvalArgs {
     pub dir: PathBuf,
 
     /// Which judgements: qrels/<SPLIT>.tsv
-    #[arg(long = "split", default_value = "test", value_name = "SPLIT")]
+    #[arg(long = "split", value_hint = ValueHint::Other, default_value = "test", value_name = "SPLIT")]
     pub split: String,
 
     /// A qrels file instead (BEIR TSV, or TREC: qid 0 docid rel)
-    #[arg(long = "qrels", value_name = "FILE")]
+    #[arg(long = "qrels", value_hint = ValueHint::FilePath, value_name = "FILE")]
     pub qrels: Option<PathBuf>,
 
-    /// Hits retrieved per query (MAP is over these)
-    #[arg(long = "depth", default_value_t = 1000, value_name = "N")]
+    /// Hits retrieved per query, 100 or more (MAP is over these; Recall@100 needs 100)
+    #[arg(long = "depth", default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u32).range(100..).map(|n| n as usize))]
     pub depth: usize,
 
     /// Build the index here instead of in a temporary folder (kept afterwards)
-    #[arg(long = "keep-index", value_name = "DIR")]
+    #[arg(long = "keep-index", value_hint = ValueHint::DirPath, value_name = "DIR")]
     pub keep_index: Option<PathBuf>,
 
     /// Also write a TREC run file (qid Q0 docid rank score trove) for trec_eval
-    #[arg(long = "run", value_name = "FILE")]
+    #[arg(long = "run", value_hint = ValueHint::FilePath, value_name = "FILE")]
     pub run: Option<PathBuf>,
 
     /// Every query's own metrics too
@@ -133,16 +142,16 @@ pub struct ExportArgs {
 
     /// Write to FILE instead of standard output (`-`): a regular FILE appears only when
     /// complete; a device or a FIFO is written in place; a link's target is written
-    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    #[arg(long = "output", value_hint = ValueHint::FilePath, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
     /// Also write the matching Quickwit index config (YAML) to FILE
-    #[arg(long = "quickwit-config", value_name = "FILE")]
+    #[arg(long = "quickwit-config", value_hint = ValueHint::FilePath, value_name = "FILE")]
     pub quickwit_config: Option<PathBuf>,
 
     /// Index id in the Quickwit config
     #[arg(
-        long = "index-id",
+        long = "index-id", value_hint = ValueHint::Other,
         default_value = "trove",
         value_name = "ID",
         requires = "quickwit_config"
@@ -165,23 +174,23 @@ pub struct FilterArgs {
     pub strict: bool,
 
     /// Only documents dated in or after: a year, a month or a day (2016, 2016-06, 2016-06-01)
-    #[arg(long = "since", value_name = "DATE")]
+    #[arg(long = "since", value_hint = ValueHint::Other, value_name = "DATE")]
     pub since: Option<String>,
 
     /// Only documents dated in or before: a year, a month or a day
-    #[arg(long = "until", value_name = "DATE")]
+    #[arg(long = "until", value_hint = ValueHint::Other, value_name = "DATE")]
     pub until: Option<String>,
 
     /// Only documents with exactly this source URL (repeatable: any of them)
-    #[arg(long = "source", value_name = "URL")]
+    #[arg(long = "source", value_hint = ValueHint::Url, value_name = "URL")]
     pub sources: Vec<String>,
 
     /// Only documents with this publisher, whole name, any case (repeatable)
-    #[arg(long = "publisher", value_name = "NAME")]
+    #[arg(long = "publisher", value_hint = ValueHint::Other, value_name = "NAME")]
     pub publishers: Vec<String>,
 
     /// Only documents with this author, whole name, any case (repeatable)
-    #[arg(long = "author", value_name = "NAME")]
+    #[arg(long = "author", value_hint = ValueHint::Other, value_name = "NAME")]
     pub authors: Vec<String>,
 }
 
@@ -257,15 +266,15 @@ pub struct StatsArgs {
 #[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["ids", "paths", "query"])))]
 pub struct DeleteArgs {
     /// Documents with this id (repeatable)
-    #[arg(long = "id", value_name = "ID")]
+    #[arg(long = "id", value_hint = ValueHint::Other, value_name = "ID")]
     pub ids: Vec<String>,
 
     /// Documents read from this file, or from any file under this folder (repeatable)
-    #[arg(long = "path", value_name = "PATH")]
+    #[arg(long = "path", value_hint = ValueHint::AnyPath, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Documents matching this query
-    #[arg(long = "query", value_name = "QUERY", allow_hyphen_values = true)]
+    #[arg(long = "query", value_hint = ValueHint::Other, value_name = "QUERY", allow_hyphen_values = true)]
     pub query: Option<String>,
 
     /// Only list what would be deleted
@@ -290,7 +299,7 @@ pub struct FileArgs {
 
     /// Only files matching GLOB; `!GLOB` leaves files out (repeatable; as in rg and fd)
     #[arg(
-        long = "glob",
+        long = "glob", value_hint = ValueHint::Other,
         short = 'g',
         value_name = "GLOB",
         allow_hyphen_values = true
@@ -298,11 +307,11 @@ pub struct FileArgs {
     pub globs: Vec<String>,
 
     /// Only files of this type (repeatable; --type-list shows the types)
-    #[arg(long = "type", short = 't', value_name = "TYPE", value_parser = parse_type)]
+    #[arg(long = "type", short = 't', value_name = "TYPE", value_parser = type_parser())]
     pub types: Vec<Format>,
 
     /// Leave out files of this type (repeatable)
-    #[arg(long = "type-not", short = 'T', value_name = "TYPE", value_parser = parse_type)]
+    #[arg(long = "type-not", short = 'T', value_name = "TYPE", value_parser = type_parser())]
     pub types_not: Vec<Format>,
 
     /// Print the types --type takes, with their extensions, and exit
@@ -316,7 +325,7 @@ pub struct FileArgs {
     /// Skip single-document files (text, HTML, Markdown, e-mail) larger than SIZE
     /// (decompressed) without reading them; JSON, JSON Lines and mbox are streamed
     /// [default: 256M]
-    #[arg(long = "max-file-size", value_name = "SIZE", value_parser = parse_size)]
+    #[arg(long = "max-file-size", value_hint = ValueHint::Other, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<usize>,
 }
 
@@ -333,6 +342,11 @@ impl FileArgs {
             types: Types::new(&self.types, &self.types_not),
         }
     }
+}
+
+/// `--type` and `--type-not`: the type names, which completions offer.
+fn type_parser() -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(Format::ALL.map(|f| f.as_str())).try_map(|t| parse_type(&t))
 }
 
 fn parse_type(text: &str) -> Result<Format, String> {
@@ -393,7 +407,7 @@ pub struct IndexArgs {
     pub threads: Option<usize>,
 
     /// Memory for tantivy's writer, like 256M or 1G [default: 256M]
-    #[arg(long = "memory", value_name = "SIZE", value_parser = parse_size)]
+    #[arg(long = "memory", value_hint = ValueHint::Other, value_name = "SIZE", value_parser = parse_size)]
     pub memory: Option<usize>,
 
     /// Keep the documents of files that are gone from the folders
@@ -449,7 +463,7 @@ pub struct SearchArgs {
     pub filters: FilterArgs,
 
     /// Order: score (best first), date (oldest first), -date (newest first)
-    #[arg(long = "sort", value_name = "ORDER", default_value = "score", allow_hyphen_values = true, value_parser = parse_sort)]
+    #[arg(long = "sort", value_name = "ORDER", default_value = "score", allow_hyphen_values = true, value_parser = sort_parser())]
     pub sort: Sort,
 
     /// Print hits as JSON Lines (same as --format json)
@@ -461,7 +475,7 @@ pub struct SearchArgs {
     pub format: Option<OutputFormat>,
 
     /// Columns for json, csv and tsv, comma-separated (rank,score,id,title,date,source,author,publisher,tags,path,format,snippet,highlights,title_highlights,explanation)
-    #[arg(long = "fields", value_name = "LIST", value_delimiter = ',')]
+    #[arg(long = "fields", value_name = "LIST", value_delimiter = ',', value_parser = fields_parser())]
     pub fields: Vec<String>,
 
     /// Print only the number of hits
@@ -482,7 +496,7 @@ pub struct SearchArgs {
     pub explain: bool,
 
     /// Run one query per line of FILE (`-` for stdin), `ID<TAB>QUERY` or `QUERY`; JSON Lines out
-    #[arg(long = "batch", value_name = "FILE", conflicts_with = "query")]
+    #[arg(long = "batch", value_hint = ValueHint::FilePath, value_name = "FILE", conflicts_with = "query")]
     pub batch: Option<PathBuf>,
 
     /// When to colour the output
@@ -496,6 +510,31 @@ pub enum OutputFormat {
     Json,
     Csv,
     Tsv,
+}
+
+/// `--sort`: the orders, which completions offer (`relevance`, `oldest` and `newest`
+/// are accepted too, unlisted).
+fn sort_parser() -> impl TypedValueParser<Value = Sort> {
+    PossibleValuesParser::new([
+        PossibleValue::new("score"),
+        PossibleValue::new("date"),
+        PossibleValue::new("-date"),
+        PossibleValue::new("+date").hide(true),
+        PossibleValue::new("relevance").hide(true),
+        PossibleValue::new("oldest").hide(true),
+        PossibleValue::new("newest").hide(true),
+    ])
+    .try_map(|s| parse_sort(&s))
+}
+
+/// `--fields`: the hit fields, which completions offer.
+fn fields_parser() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        trove::output::HIT_FIELDS
+            .iter()
+            .copied()
+            .chain(["query_id"]),
+    )
 }
 
 fn parse_sort(text: &str) -> Result<Sort, String> {
@@ -669,7 +708,7 @@ impl Cli {
             Command::Parse(_) => Some("parse"),
             Command::Eval(_) => Some("eval"),
             Command::Completions { .. } => Some("completions"),
-            Command::Man => Some("man"),
+            Command::Man { .. } => Some("man"),
             _ => None,
         };
         if let (Some(name), false) = (uses_none, self.index.is_empty()) {

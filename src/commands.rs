@@ -334,12 +334,7 @@ fn print_results<W: Write>(
             output::print_hits_json(out, &results.hits, fields.as_deref(), query_id)
         }
         Output::Table(format) => {
-            let mut columns: Vec<String> = fields.unwrap_or_else(|| {
-                output::DEFAULT_TABLE_FIELDS
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect()
-            });
+            let mut columns: Vec<String> = fields.unwrap_or_else(output::default_table_fields);
             if query_id.is_some() && !columns.iter().any(|c| c == "query_id") {
                 columns.insert(0, "query_id".into());
             }
@@ -540,34 +535,9 @@ pub fn get(index_dir: PathBuf, args: &GetArgs) -> anyhow::Result<ExitCode> {
 /// `trove check`: exit 0 when the index is whole, 2 when something is damaged.
 pub fn check(index_dir: PathBuf, args: CheckArgs) -> anyhow::Result<ExitCode> {
     let report = trove::check::check(&index_dir)?;
-    let mut out = BufWriter::new(io::stdout().lock());
-    let printed = if args.json {
-        serde_json::to_writer(&mut out, &report)
-            .map_err(io::Error::other)
-            .and_then(|()| writeln!(out))
-    } else {
-        (|| {
-            writeln!(out, "index:      {}", term::path(&index_dir))?;
-            if let Some(n) = report.documents {
-                writeln!(out, "documents:  {n}")?;
-            }
-            for p in &report.problems {
-                writeln!(out, "problem:    {}", term::message(p))?;
-            }
-            for n in &report.notes {
-                writeln!(out, "note:       {}", term::message(n))?;
-            }
-            if report.ok {
-                writeln!(out, "ok")
-            } else {
-                writeln!(
-                    out,
-                    "damaged: `trove index --force` rebuilds it from the files it was built from"
-                )
-            }
-        })()
-    };
-    ignore_closed_pipe(printed.and_then(|()| out.flush()))?;
+    print_json_or(args.json, &report, |out| {
+        output::print_check_human(out, &report, &index_dir)
+    })?;
     Ok(if report.ok {
         ExitCode::SUCCESS
     } else {
@@ -578,23 +548,35 @@ pub fn check(index_dir: PathBuf, args: CheckArgs) -> anyhow::Result<ExitCode> {
 pub fn stats(index_dir: PathBuf, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let trove = TroveIndex::open(&index_dir)?;
     let stats = trove::stats::stats(&trove)?;
+    print_json_or(args.json, &stats, |out| {
+        output::print_stats_human(out, &stats, &index_dir)
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `value` as one line of JSON on stdout, or printed for a person by `human`; a closed
+/// pipe is not an error.
+fn print_json_or<T: serde::Serialize>(
+    json: bool,
+    value: &T,
+    human: impl FnOnce(&mut BufWriter<io::StdoutLock<'static>>) -> io::Result<()>,
+) -> anyhow::Result<()> {
     let mut out = BufWriter::new(io::stdout().lock());
-    let printed = if args.json {
-        serde_json::to_writer(&mut out, &stats)
+    let printed = if json {
+        serde_json::to_writer(&mut out, value)
             .map_err(io::Error::other)
             .and_then(|()| writeln!(out))
     } else {
-        output::print_stats_human(&mut out, &stats, &index_dir)
+        human(&mut out)
     };
-    ignore_closed_pipe(printed.and_then(|()| out.flush()))?;
-    Ok(ExitCode::SUCCESS)
+    ignore_closed_pipe(printed.and_then(|()| out.flush()))
 }
 
 pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let mut opts = trove::eval::EvalOptions::new(args.dir.clone());
     opts.split = args.split.clone();
     opts.qrels = args.qrels.clone();
-    opts.depth = args.depth.max(100);
+    opts.depth = args.depth;
     opts.index_dir = args.keep_index.clone();
     opts.search.options.conjunction = args.and;
     let want_runs = args.per_query || args.run.is_some();
@@ -644,3 +626,90 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     ignore_closed_pipe(printed.and_then(|()| out.flush()))?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// `trove man [COMMAND]`: trove's page, or a command's (`trove-search(1)`), each with
+/// the query syntax where queries are taken, ENVIRONMENT and EXIT STATUS.
+pub fn man(command: Option<&str>) -> anyhow::Result<ExitCode> {
+    use clap::CommandFactory;
+    let root = crate::cli::Cli::command();
+    let page = match command {
+        None => root,
+        Some(name) => {
+            let sub = root.find_subcommand(name).cloned().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no command {name:?} (commands: {})",
+                    crate::cli::COMMANDS.join(", ")
+                )
+            })?;
+            let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+            sub.name(format!("trove-{name}"))
+                .bin_name(format!("trove {name}"))
+                .about(about)
+        }
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut page_text: Vec<u8> = Vec::new();
+    clap_mangen::Man::new(page).render(&mut page_text)?;
+    out.write_all(&page_text)?;
+    if matches!(command, None | Some("search" | "export" | "delete")) {
+        out.write_all(MAN_QUERY_SYNTAX.as_bytes())?;
+    }
+    out.write_all(MAN_ENVIRONMENT.as_bytes())?;
+    out.write_all(MAN_EXIT_STATUS.as_bytes())?;
+    ignore_closed_pipe(out.flush())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+const MAN_QUERY_SYNTAX: &str = r#".SH "QUERY SYNTAX"
+.TP
+\fBwords\fR
+Any of the words matches (\fB\-\-and\fR: all of them); hits are ranked by BM25.
+.TP
+\fB"a phrase"\fR, \fB"a phrase"~2\fR
+The words in this order, or within 2 words of it.
+.TP
+\fBfield:word\fR
+A word in one field: title, body, author, publisher, tags, source, site, date, path, id, format.
+.TP
+\fBAND\fR, \fBOR\fR, \fBNOT\fR, \fB+word\fR, \fB\-word\fR, \fB( )\fR
+Boolean operators, required and excluded words, grouping.
+.TP
+\fBword^2\fR
+A boost.
+.TP
+\fBwiki*\fR, \fBclintn~1\fR
+A prefix; a word within one typo (or two: \fB~2\fR).
+.TP
+\fBdate:2017\fR, \fBdate:[2016\-06 TO 2017\-11]\fR, \fBdate:>2017\fR
+Dates: a year, a month or a day, and ranges of them.
+.TP
+\fBfield:*\fR
+Documents that have the field.
+.PP
+A query that does not parse is repaired and searched, with a warning that says what was
+ignored; \fB\-\-strict\fR refuses it instead, naming the column of the problem.
+"#;
+
+const MAN_ENVIRONMENT: &str = r#".SH ENVIRONMENT
+.TP
+\fBTROVE_INDEX\fR
+The index folder when \fB\-\-index\fR is not given (default: \fIindex\fR in the current folder).
+.TP
+\fBNO_COLOR\fR
+When set and not empty, human output is not coloured (\fB\-\-color always\fR still colours).
+"#;
+
+const MAN_EXIT_STATUS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+Something was found (search, get), or everything was done (index, delete, check).
+.TP
+\fB1\fR
+Nothing was found.
+.TP
+\fB2\fR
+An error: a bad query or option, no index, a damaged index, a file that could not be read (the rest of the batch was indexed).
+.TP
+\fB130\fR
+Indexing was stopped by Ctrl\-C or SIGTERM; what was read is committed.
+"#;

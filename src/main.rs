@@ -57,9 +57,6 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             clap_complete::generate(shell, &mut Cli::command(), "trove", &mut io::stdout());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(&mut io::stdout())?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Man { command } => commands::man(command.as_deref()),
     }
 }

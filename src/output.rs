@@ -10,10 +10,12 @@ use std::path::Path;
 
 use crate::article::Article;
 use crate::batch::IndexSummary;
+use crate::check::CheckReport;
 use crate::date::format_date;
 use crate::eval::EvalReport;
 use crate::search::{Hit, SearchResults};
 use crate::stats::Stats;
+use crate::term;
 
 const BOLD: &str = "\x1b[1m";
 const MATCH: &str = "\x1b[1;31m";
@@ -45,18 +47,26 @@ pub const HIT_FIELDS: [&str; 15] = [
     "explanation",
 ];
 
-/// Columns shown by `--format csv|tsv` when `--fields` does not say.
-pub const DEFAULT_TABLE_FIELDS: [&str; 9] = [
-    "rank",
-    "score",
-    "id",
-    "title",
-    "date",
-    "source",
-    "author",
-    "publisher",
-    "path",
+/// Columns `--format csv|tsv` leaves out when `--fields` does not say: lists, long
+/// text and offsets, which fit no cell.
+const NOT_IN_TABLES: [&str; 6] = [
+    "tags",
+    "format",
+    "snippet",
+    "highlights",
+    "title_highlights",
+    "explanation",
 ];
+
+/// Columns shown by `--format csv|tsv` when `--fields` does not say: the schema's, in
+/// its order, but for [`NOT_IN_TABLES`].
+pub fn default_table_fields() -> Vec<String> {
+    HIT_FIELDS
+        .iter()
+        .filter(|f| !NOT_IN_TABLES.contains(f))
+        .map(|f| f.to_string())
+        .collect()
+}
 
 /// Checks `--fields` names; the error lists the valid ones.
 pub fn check_fields(fields: &[String]) -> Result<(), String> {
@@ -120,8 +130,7 @@ pub enum Delimited {
 
 /// The header row for `fields`.
 pub fn print_header<W: Write>(out: &mut W, fields: &[String], format: Delimited) -> io::Result<()> {
-    let cells: Vec<String> = fields.iter().map(|f| cell(f, format)).collect();
-    writeln!(out, "{}", cells.join(separator(format)))
+    write_row(out, fields, format)
 }
 
 /// One row per hit.
@@ -147,36 +156,37 @@ pub fn print_hits_delimited<W: Write>(
                         .join("; "),
                     other => other.to_string(),
                 };
-                cell(&text, format)
+                text
             })
             .collect();
-        writeln!(out, "{}", cells.join(separator(format)))?;
+        write_row(out, &cells, format)?;
     }
     Ok(())
 }
 
-fn separator(format: Delimited) -> &'static str {
-    match format {
-        Delimited::Csv => ",",
-        Delimited::Tsv => "\t",
-    }
-}
-
-/// One value as a table cell. Control characters and bidi controls are escaped
-/// (`\u{1b}`) in both formats: a table printed to a terminal is as safe as the human
-/// output.
-fn cell(text: &str, format: Delimited) -> String {
+/// One row of cells. Control characters and bidi controls are escaped (`\u{1b}`) in
+/// both formats: a table printed to a terminal is as safe as the human output. CSV is
+/// written by the csv crate (RFC 4180: a cell with a comma, quote or line break quoted,
+/// quotes doubled); TSV cells have backslashes, tabs and line breaks written as `\\`,
+/// `\t`, `\n`, `\r`.
+fn write_row<W: Write>(out: &mut W, cells: &[String], format: Delimited) -> io::Result<()> {
     match format {
         Delimited::Csv => {
-            let text = crate::term::controls(text);
-            if text.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", text.replace('"', "\"\""))
-            } else {
-                text.into_owned()
-            }
+            let mut writer = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(&mut *out);
+            writer
+                .write_record(cells.iter().map(|c| crate::term::controls(c).into_owned()))
+                .map_err(io::Error::other)?;
+            writer.flush()
         }
-        // Backslashes first, then tabs, newlines and returns as `\t`, `\n`, `\r`.
-        Delimited::Tsv => crate::term::message(&text.replace('\\', "\\\\")).into_owned(),
+        Delimited::Tsv => {
+            let cells: Vec<String> = cells
+                .iter()
+                .map(|c| crate::term::message(&c.replace('\\', "\\\\")).into_owned())
+                .collect();
+            writeln!(out, "{}", cells.join("\t"))
+        }
     }
 }
 
@@ -249,10 +259,11 @@ pub fn print_hits_human<W: Write>(
         if !meta.is_empty() {
             writeln!(out, "   {}", escape(&clip(&meta.join(" | "), &[]).0))?;
         }
+        let place = where_to_open(&hit.source, hit.path.as_deref());
         writeln!(
             out,
             "   {}",
-            paint(style, LINK, &escape(&clip(&hit.source, &[]).0))
+            paint(style, LINK, &escape(&clip(&place, &[]).0))
         )?;
         if !hit.snippet.is_empty() {
             write!(out, "   ")?;
@@ -276,6 +287,24 @@ pub fn print_hits_human<W: Write>(
         writeln!(out, "{first}-{last} of {} {noun}", results.total)?;
     }
     Ok(())
+}
+
+/// Where a person opens a document: its web address, else the file it came from (a
+/// `file://` or `mid:` source names nothing to click), with the record's number for a
+/// file of many (`news.jsonl (record 3)`).
+fn where_to_open(source: &str, path: Option<&str>) -> String {
+    let web = source.starts_with("http://") || source.starts_with("https://");
+    match path {
+        Some(path) if !web => match source.rsplit_once('#') {
+            Some((_, n))
+                if source.starts_with("file:") && n.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                format!("{path} (record {n})")
+            }
+            _ => path.to_string(),
+        },
+        _ => source.to_string(),
+    }
 }
 
 /// tantivy's explanation tree, one node per line: value, then what it is.
@@ -306,6 +335,33 @@ fn write_explanation<W: Write>(
 }
 
 /// `trove stats` for a person, with a histogram of documents per year.
+/// `trove check`'s report for a person: the index, its documents, each problem and
+/// note, and the verdict.
+pub fn print_check_human<W: Write>(
+    out: &mut W,
+    report: &CheckReport,
+    index_dir: &Path,
+) -> io::Result<()> {
+    writeln!(out, "index:      {}", term::path(index_dir))?;
+    if let Some(n) = report.documents {
+        writeln!(out, "documents:  {n}")?;
+    }
+    for p in &report.problems {
+        writeln!(out, "problem:    {}", term::message(p))?;
+    }
+    for n in &report.notes {
+        writeln!(out, "note:       {}", term::message(n))?;
+    }
+    if report.ok {
+        writeln!(out, "ok")
+    } else {
+        writeln!(
+            out,
+            "damaged: `trove index --force` rebuilds it from the files it was built from"
+        )
+    }
+}
+
 pub fn print_stats_human<W: Write>(out: &mut W, s: &Stats, index_dir: &Path) -> io::Result<()> {
     writeln!(out, "index:      {}", crate::term::path(index_dir))?;
     writeln!(out, "documents:  {}", s.documents)?;

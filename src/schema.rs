@@ -179,16 +179,11 @@ pub(crate) fn key(value: &str) -> String {
 
 /// The host of an http(s) URL, without `www.`: what `site:` matches.
 pub(crate) fn site_of(source: &str) -> Option<String> {
-    let rest = source
-        .strip_prefix("https://")
-        .or_else(|| source.strip_prefix("http://"))?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    let host = host
-        .rsplit('@')
-        .next()?
-        .split(':')
-        .next()?
-        .to_ascii_lowercase();
+    let url = url::Url::parse(source.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    let host = url.host_str()?.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
     (!host.is_empty()).then_some(host)
 }

@@ -13,8 +13,8 @@ use common::{stderr, stdout, TestEnv};
 enum Expect {
     /// Exit 0 or 1, and stdout differs from the run without it.
     Changes,
-    /// Accepted; its effect is not on stdout (timing, threads, memory) and is checked
-    /// by the test named here.
+    /// Accepted; its effect does not show in the output (waiting, threads, memory): the
+    /// text says where it is checked or measured.
     ElsewhereChecked(&'static str),
     /// Exit 2 and a message on stderr.
     Refused,
@@ -100,7 +100,7 @@ fn check(env: &TestEnv, sub: &str, base: &[&str], cases: &[(&[&str], Expect)], c
             }
             ElsewhereChecked(test) => assert!(
                 matches!(out.status.code(), Some(0 | 1)),
-                "{shown} (its effect is checked by {test}): exit {:?}: {}",
+                "{shown} (checked: {test}): exit {:?}: {}",
                 out.status.code(),
                 stderr(&out)
             ),
@@ -305,4 +305,223 @@ fn other_subcommands_flags_are_honoured_or_refused() {
     let out = env.run(&["delete", "--path", "more"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(env.search_json(&["writer"]).0.len(), 0);
+}
+
+/// `trove index`: each flag changes the run's summary (timings left out), or names the
+/// test that checks what it does, or is refused.
+#[test]
+fn index_flags_are_honoured_or_refused() {
+    let env = TestEnv::new();
+    env.write("docs/a.md", "---\ntitle: A\n---\n\nalpha text\n");
+    env.write("docs/b.txt", "beta text\n");
+    env.write("docs/c.html", "<title>C</title><p>gamma text</p>");
+    env.write("docs/big.txt", "x".repeat(5000));
+    env.write("docs/hidden.txt", "hidden text\n");
+    env.write("docs/.ignore", "hidden.txt\n");
+    env.write("docs/pic.png", [0x89, b'P', b'N', b'G', 0, 0, 0, 0]);
+    std::os::unix::fs::symlink(env.path("docs/b.txt"), env.path("docs/link.txt")).unwrap();
+    // Timings and the index's name differ run to run: left out.
+    let timing =
+        regex::Regex::new(r#" in [0-9.]+ s \([^)]*\)|"elapsed":[0-9.eE+-]+|idx[0-9]+"#).unwrap();
+    let shape = |out: &std::process::Output| {
+        let text = format!("{}\n{}", stdout(out), stderr(out));
+        timing.replace_all(&text, "").into_owned()
+    };
+    let mut n = 0;
+    let mut run = |pre: &[&str], args: &[&str]| {
+        n += 1;
+        let index = format!("idx{n}");
+        if !pre.is_empty() {
+            let mut all = vec!["--index", index.as_str(), "index", "-q"];
+            all.extend_from_slice(pre);
+            assert_eq!(env.run(&all).status.code(), Some(0));
+            std::fs::remove_file(env.path("docs/c.html")).ok();
+        }
+        let mut all = vec!["--index", index.as_str(), "index"];
+        all.extend_from_slice(args);
+        let out = env.run(&all);
+        env.write("docs/c.html", "<title>C</title><p>gamma text</p>");
+        out
+    };
+    let base = run(&[], &["docs"]);
+    assert_eq!(base.status.code(), Some(0), "{}", stderr(&base));
+    let base_shape = shape(&base);
+    let second_base = shape(&run(&["docs"], &["docs"]));
+    let cases: &[(&[&str], &[&str], Expect)] = &[
+        (&[], &["--json", "docs"], Changes),
+        (&[], &["--quiet", "docs"], Changes),
+        (&[], &["--verbose", "docs"], Changes),
+        (&[], &["--glob", "*.md", "docs"], Changes),
+        (&[], &["--type", "html", "docs"], Changes),
+        (&[], &["--type-not", "text", "docs"], Changes),
+        (&[], &["--type-list"], Changes),
+        (&[], &["--no-ignore", "docs"], Changes),
+        (&[], &["--follow", "docs"], Changes),
+        (&[], &["--max-file-size", "1K", "docs"], Changes),
+        (&[], &["--commit-every", "1", "--json", "docs"], Changes),
+        (&["docs"], &["--force", "docs"], Changes),
+        (&["docs"], &["--no-prune", "docs"], Changes),
+        (
+            &[],
+            &["--threads", "1", "docs"],
+            ElsewhereChecked("tests/determinism.rs builds with -j 1 and -j 2 alike"),
+        ),
+        (
+            &[],
+            &["--memory", "64M", "docs"],
+            ElsewhereChecked("the writer's budget: peak memory in bench/RESULTS.md"),
+        ),
+        (
+            &[],
+            &["--wait", "1", "docs"],
+            ElsewhereChecked("batch::a_second_indexer_names_the_lock_and_can_wait"),
+        ),
+        (
+            &[],
+            &["--commit-interval", "0", "docs"],
+            ElsewhereChecked("commits by time: tests/batch.rs and the kill -9 tests"),
+        ),
+        (&[], &["--memory", "1K", "docs"], Refused),
+        (&[], &["--threads", "0", "docs"], Refused),
+        (&[], &["--commit-every", "0", "docs"], Refused),
+        (&[], &["--commit-interval", "-1", "docs"], Refused),
+        (&[], &["--type", "pdf-maybe", "docs"], Refused),
+        (&[], &["--max-file-size", "ten", "docs"], Refused),
+        (&[], &["nowhere-at-all"], Refused),
+    ];
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for (pre, args, expect) in cases {
+        for a in *args {
+            if let Some(name) = a.strip_prefix("--") {
+                seen.insert(name.to_string());
+            }
+        }
+        let out = run(pre, args);
+        let shown = format!("trove index {args:?}");
+        let against = if pre.is_empty() {
+            &base_shape
+        } else {
+            &second_base
+        };
+        match expect {
+            Changes => {
+                assert_eq!(out.status.code(), Some(0), "{shown}: {}", stderr(&out));
+                assert_ne!(
+                    &shape(&out),
+                    against,
+                    "{shown}: same as without it (ignored?)"
+                );
+            }
+            ElsewhereChecked(test) => assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{shown} (checked: {test}): {}",
+                stderr(&out)
+            ),
+            Refused => {
+                assert_eq!(out.status.code(), Some(2), "{shown}: not refused");
+                assert!(stderr(&out).trim().len() > 10, "{shown}: no message");
+            }
+        }
+    }
+    seen.insert("index".into());
+    let listed = help_flags(&env, "index");
+    let untested: Vec<&String> = listed.difference(&seen).collect();
+    assert!(
+        untested.is_empty(),
+        "trove index: flags not in this test: {untested:?}"
+    );
+}
+
+/// `trove man [COMMAND]`, completions and `eval`'s flags.
+#[test]
+fn man_pages_completions_and_eval_flags() {
+    let env = TestEnv::new();
+    for command in [None, Some("search"), Some("index"), Some("export")] {
+        let mut args = vec!["man"];
+        args.extend(command);
+        let out = env.run(&args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let page = stdout(&out);
+        assert!(
+            page.contains(".SH ENVIRONMENT") && page.contains("TROVE_INDEX"),
+            "{args:?}"
+        );
+        assert!(page.contains(".SH \"EXIT STATUS\""), "{args:?}");
+        if let Some(name) = command {
+            assert!(
+                page.contains(&format!("trove\\-{name}")),
+                "{args:?}: its own name"
+            );
+        }
+        assert_eq!(
+            page.contains("QUERY SYNTAX"),
+            command != Some("index"),
+            "{args:?}: the query syntax where queries are taken"
+        );
+    }
+    let out = env.run(&["man", "nosuch"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = env.run(&["--index", "x", "man"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--index refused where no index is read"
+    );
+
+    // Completions know each flag's values, not file names.
+    let out = env.run(&["completions", "bash"]);
+    assert_eq!(out.status.code(), Some(0));
+    let script = stdout(&out);
+    for values in [
+        "score date -date",
+        "text html markdown",
+        "rank score id title",
+    ] {
+        assert!(script.contains(values), "bash completions lack {values:?}");
+    }
+    assert_eq!(env.run(&["completions", "nosuch"]).status.code(), Some(2));
+
+    // eval, on the tiny BEIR set of tests/fixtures.
+    let tiny = TestEnv::fixture("beir/tiny");
+    let qrels = TestEnv::fixture("beir/tiny/qrels/dev.tsv");
+    check(
+        &env,
+        "eval",
+        &[&tiny, "--split", "dev"],
+        &[
+            (&["--json"], Changes),
+            (&["--per-query"], Changes),
+            (&["--split", "test"], Refused),
+            (
+                &["--run", "run.trec"],
+                ElsewhereChecked(
+                    "eval::eval_reports_metrics_per_query_and_a_trec_run reads the file",
+                ),
+            ),
+            (
+                &["--qrels", &qrels],
+                ElsewhereChecked("eval::eval_reports_metrics_per_query_and_a_trec_run"),
+            ),
+            (
+                &["--depth", "200"],
+                ElsewhereChecked("MAP over the first N hits: the tiny set has 5 documents"),
+            ),
+            (
+                &["--and"],
+                ElsewhereChecked("the same --and as search (tests/flags.rs, search)"),
+            ),
+            (
+                &["--keep-index", "kept"],
+                ElsewhereChecked("the index is left in the folder: checked below"),
+            ),
+            (&["--depth", "10"], Refused),
+            (&["--index", "x"], Refused),
+        ],
+        &[],
+    );
+    assert!(
+        env.path("kept/meta.json").exists(),
+        "--keep-index keeps the index"
+    );
 }

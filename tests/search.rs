@@ -312,7 +312,15 @@ fn json_csv_tsv_and_fields() {
 
     let out = env.run(&["search", "--fields", "nope", "bahia"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown field \"nope\" for --fields"));
+    let message = stderr(&out);
+    assert!(
+        message.contains("'nope'") && message.contains("--fields"),
+        "{message}"
+    );
+    assert!(
+        message.contains("possible values: rank, score, id, title"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -292,21 +292,13 @@ fn read_open_unguarded(
             return read_compressed(path, file, bytes, codec, named, limits, sink);
         }
     }
-    let format = match sniff::detect(path, &bytes[..bytes.len().min(HEAD_BYTES)]) {
+    let format = match allowed_format(path, &bytes[..bytes.len().min(HEAD_BYTES)], limits) {
         Ok(f) => f,
         Err(reason) => return Ok(FileOutcome::Skipped(reason)),
     };
-    if !limits.types.allows(format) {
-        return Ok(FileOutcome::Skipped(SkipReason::Excluded));
-    }
     let location = canonical_path(path);
     let origin = Origin::File(&location);
-    let mut records = |n: Option<usize>, r: Result<Extracted, String>| {
-        sink(match r {
-            Ok(doc) => finish(doc, &origin, n, format),
-            Err(reason) => Item::Bad { reason },
-        })
-    };
+    let mut records = |n, r| sink(to_item(r, &origin, n, format));
     if streamed(format) {
         if whole {
             read_records(format, &bytes[..], &mut records).map_err(read_err)?;
@@ -334,13 +326,8 @@ fn read_open_unguarded(
         bytes.reserve((size as usize).saturating_sub(bytes.len()) + 1);
         file.read_to_end(&mut bytes).map_err(read_err)?;
     }
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    match parse_document(&bytes, format, &file_name) {
-        Ok(doc) => records(None, Ok(doc)),
-        Err(reason) => return Ok(FileOutcome::Skipped(reason)),
+    if let Some(reason) = parse_whole(&bytes, format, path, &mut records) {
+        return Ok(FileOutcome::Skipped(reason));
     }
     Ok(FileOutcome::Read {
         format,
@@ -396,21 +383,13 @@ fn read_compressed(
     if first.is_empty() {
         return Ok(FileOutcome::Skipped(SkipReason::Empty));
     }
-    let format = match sniff::detect(&inner, &first) {
+    let format = match allowed_format(&inner, &first, limits) {
         Ok(f) => f,
         Err(reason) => return Ok(FileOutcome::Skipped(reason)),
     };
-    if !limits.types.allows(format) {
-        return Ok(FileOutcome::Skipped(SkipReason::Excluded));
-    }
     let location = canonical_path(path);
     let origin = Origin::File(&location);
-    let mut records = |n: Option<usize>, r: Result<Extracted, String>| {
-        sink(match r {
-            Ok(doc) => finish(doc, &origin, n, format),
-            Err(reason) => Item::Bad { reason },
-        })
-    };
+    let mut records = |n, r| sink(to_item(r, &origin, n, format));
     if streamed(format) {
         let mut reader =
             BufReader::with_capacity(HEAD_BYTES, std::io::Cursor::new(first).chain(&mut data));
@@ -437,15 +416,53 @@ fn read_compressed(
         )));
     }
     let hash = finish_hash(data, &file).map_err(read_err)?;
-    let file_name = inner
+    if let Some(reason) = parse_whole(&bytes, format, &inner, &mut records) {
+        return Ok(FileOutcome::Skipped(reason));
+    }
+    Ok(FileOutcome::Read { format, hash })
+}
+
+/// The format of a file, from its name and first bytes, when `-t`/`-T` let it through.
+fn allowed_format(name: &Path, head: &[u8], limits: Limits) -> Result<Format, SkipReason> {
+    let format = sniff::detect(name, head)?;
+    if !limits.types.allows(format) {
+        return Err(SkipReason::Excluded);
+    }
+    Ok(format)
+}
+
+/// A record a parser read, as an `Item`: the document finished, or why it is bad.
+fn to_item(
+    record: Result<Extracted, String>,
+    origin: &Origin,
+    n: Option<usize>,
+    format: Format,
+) -> Item {
+    match record {
+        Ok(doc) => finish(doc, origin, n, format),
+        Err(reason) => Item::Bad { reason },
+    }
+}
+
+/// Parses `bytes`, the whole of the one document in the file `name`, into `records`;
+/// the reason when it is not a document after all.
+fn parse_whole(
+    bytes: &[u8],
+    format: Format,
+    name: &Path,
+    records: &mut RecordSink,
+) -> Option<SkipReason> {
+    let file_name = name
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    match parse_document(&bytes, format, &file_name) {
-        Ok(doc) => records(None, Ok(doc)),
-        Err(reason) => return Ok(FileOutcome::Skipped(reason)),
+    match parse_document(bytes, format, &file_name) {
+        Ok(doc) => {
+            records(None, Ok(doc));
+            None
+        }
+        Err(reason) => Some(reason),
     }
-    Ok(FileOutcome::Read { format, hash })
 }
 
 /// The hash of a compressed file's bytes: those the decompressor read, and the rest.

@@ -12,46 +12,6 @@ use crate::ingest::extracted::Rule;
 use super::jsonld::{first_string, rank, read_json_ld, type_name};
 use super::names::*;
 
-/// `<meta>` keys (lower-cased `property`, `name` or `itemprop`) for a publication date,
-/// best first. `article:published_time` comes right after JSON-LD.
-pub(super) const DATE_KEYS: &[&str] = &[
-    "article:published_time",
-    "og:article:published_time",
-    "article:published",
-    "og:published_time",
-    "datepublished",
-    "date_published",
-    "published_time",
-    "published-date",
-    "published_date",
-    "publish-date",
-    "publish_date",
-    "publishdate",
-    "pubdate",
-    "pub_date",
-    "pub-date",
-    "article:publicationdate",
-    "publicationdate",
-    "publication_date",
-    "parsely-pub-date",
-    "sailthru.date",
-    "article.published",
-    "article_date_original",
-    "original-publish-date",
-    "dc.date.issued",
-    "dcterms.issued",
-    "dc.date.created",
-    "dcterms.created",
-    "dc.date",
-    "dcterms.date",
-    "dc:date",
-    "citation_publication_date",
-    "citation_date",
-    "citation_online_date",
-    "release_date",
-    "displaydate",
-    "date",
-];
 /// `<meta>` keys for a title, best first (after JSON-LD).
 pub(super) const TITLE_KEYS: &[&str] = &[
     "og:title",
@@ -418,7 +378,7 @@ impl Page {
             .find_map(|item| item.get("datePublished").and_then(first_string))
             .map(|v| (v, "JSON-LD datePublished".to_string()))
             .or_else(|| {
-                DATE_KEYS
+                crate::ingest::webdate::words::META_PUBLISHED
                     .iter()
                     .find_map(|k| self.meta(k).map(|v| (v.to_string(), k.to_string())))
             });
@@ -542,78 +502,27 @@ impl Page {
     }
 }
 
-/// An absolute http(s) URL: `href` itself, or `href` resolved against `base`.
+/// An absolute http(s) URL with a host: `href` itself, or `href` resolved against an
+/// absolute `base`, as the URL standard resolves it (dot segments, `//host`, `?query`).
 pub(super) fn absolute_url(href: &str, base: Option<&str>) -> Option<String> {
     let href = href.trim();
-    if href.is_empty() || href.chars().any(|c| c.is_control()) {
+    if href.is_empty() || href.chars().any(char::is_control) {
         return None;
     }
-    let href = href.replace(' ', "%20");
-    // A scheme: a letter, then letters, digits, `+`, `-`, `.`, up to the first colon.
-    let scheme = href.split_once(':').map(|(s, _)| s).filter(|s| {
-        s.starts_with(|c: char| c.is_ascii_alphabetic())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    });
-    if let Some(scheme) = scheme {
-        let http = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
-        let rest = href[scheme.len() + 1..].strip_prefix("//")?;
-        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-        return (http && !host.is_empty()).then_some(href);
-    }
-    let base = base?;
-    let (scheme, rest) = base.split_once("://")?;
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let origin = format!("{scheme}://{}", &rest[..authority_end]);
-    let base_path = &rest[authority_end..];
-    if let Some(r) = href.strip_prefix("//") {
-        return absolute_url(&format!("{scheme}://{r}"), None);
-    }
-    if href.starts_with('#') {
-        let no_frag = base.split('#').next().unwrap_or(base);
-        return Some(format!("{no_frag}{href}"));
-    }
-    if href.starts_with('?') {
-        let no_query = base.split(['?', '#']).next().unwrap_or(base);
-        return Some(format!("{no_query}{href}"));
-    }
-    let path_only = base_path.split(['?', '#']).next().unwrap_or("");
-    let joined = if href.starts_with('/') {
-        href.to_string()
-    } else {
-        let dir = match path_only.rfind('/') {
-            Some(i) => &path_only[..=i],
-            None => "/",
-        };
-        format!("{dir}{href}")
-    };
-    // Dot segments, in the path part only.
-    let split_at = joined.find(['?', '#']).unwrap_or(joined.len());
-    let (path, suffix) = joined.split_at(split_at);
-    let mut segments: Vec<&str> = Vec::new();
-    let parts: Vec<&str> = path.split('/').collect();
-    for (i, seg) in parts.iter().enumerate() {
-        let last = i + 1 == parts.len();
-        match *seg {
-            "." => {
-                if last {
-                    segments.push("");
-                }
+    let parsed = match url::Url::parse(href) {
+        // An absolute URL names its host after `//` (`https:///x` names none).
+        Ok(u) => {
+            let after = &href[u.scheme().len() + 1..];
+            if !after.starts_with("//") || after.starts_with("///") {
+                return None;
             }
-            ".." => {
-                if segments.len() > 1 {
-                    segments.pop();
-                }
-                if last {
-                    segments.push("");
-                }
-            }
-            s => segments.push(s),
+            u
         }
-    }
-    let mut path = segments.join("/");
-    if !path.starts_with('/') {
-        path.insert(0, '/');
-    }
-    Some(format!("{origin}{path}{suffix}"))
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            url::Url::parse(base?.trim()).ok()?.join(href).ok()?
+        }
+        Err(_) => return None,
+    };
+    let web = matches!(parsed.scheme(), "http" | "https");
+    (web && parsed.host_str().is_some_and(|h| !h.is_empty())).then(|| parsed.to_string())
 }

@@ -5,7 +5,6 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use dom_query::Document;
 use regex::Regex;
 
 /// Title candidates longer than this are descriptions, not titles.
@@ -153,13 +152,9 @@ pub(super) fn clean(s: &str) -> String {
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Decodes HTML character references with the HTML parser itself: inside `<title>`
-/// (RCDATA) references are decoded and tags are not.
+/// Decodes HTML character references (named, decimal and hexadecimal).
 pub(super) fn decode_entities(s: &str) -> String {
-    let escaped = s.replace('<', "&lt;");
-    let doc = Document::from(format!("<title>{escaped}</title>"));
-    let text = doc.select("title").text();
-    text.to_string()
+    html_escape::decode_html_entities(s).into_owned()
 }
 
 /// Lower-case letters and digits only, for comparing site names.
@@ -285,9 +280,10 @@ pub(super) fn strip_title_tag(
 /// The registrable name in a URL's host: `theverge` for `https://www.theverge.com/x`,
 /// `bbc` for `http://www.bbc.co.uk/`.
 pub(super) fn domain_label(url: &str) -> Option<String> {
-    let (_, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    let host = host.rsplit('@').next()?.split(':').next()?;
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    let Some(url::Host::Domain(host)) = parsed.host() else {
+        return None;
+    };
     let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
     let n = labels.len();
     if n < 2 {

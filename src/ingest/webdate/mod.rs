@@ -30,6 +30,11 @@
 //! (`© 2010-2018`) bounds dates read from the text from below; a copyright year is
 //! never a date itself.
 
+mod scan;
+pub(crate) mod words;
+
+pub use scan::dates_in;
+
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -38,10 +43,12 @@ use jiff::civil::Date;
 use regex::Regex;
 use serde_json::Value;
 
-use crate::date::{month_from_word, parse_date, DocDate, MONTH_NAMES};
+use crate::date::{parse_date, DocDate};
 
 /// Which stage found a date, and by which rule: `trove parse --json --explain` shows it.
-pub use super::extracted::Rule as Provenance;
+pub use crate::ingest::extracted::Rule as Provenance;
+
+use words::*;
 
 /// What the date finder reads of a page.
 pub struct PageFacts<'a> {
@@ -86,99 +93,6 @@ impl Bounds {
         day >= self.earliest && day <= self.latest
     }
 }
-
-/// `<meta>` keys that give a publication date, surest first.
-const META_PUBLISHED: &[&str] = &[
-    "article:published_time",
-    "og:article:published_time",
-    "article:published",
-    "og:published_time",
-    "og:pubdate",
-    "og:publish_date",
-    "og:datepublished",
-    "datepublished",
-    "date_published",
-    "published_time",
-    "published-date",
-    "published_date",
-    "publish-date",
-    "publish_date",
-    "publishdate",
-    "publish_time",
-    "publisheddate",
-    "publication_date",
-    "publicationdate",
-    "article:publicationdate",
-    "article.published",
-    "article:post_date",
-    "article_date_original",
-    "originalpublicationdate",
-    "original-publish-date",
-    "parsely-pub-date",
-    "sailthru.date",
-    "rnews:datepublished",
-    "cxenseparse:recs:publishtime",
-    "analyticsattributes.articledate",
-    "dcsext.articlefirstpublished",
-    "mediator_published_time",
-    "shareaholic:article_published_time",
-    "twt-published-at",
-    "vr:published_time",
-    "bt:pubdate",
-    "rbpubdate",
-    "pubdate",
-    "pub_date",
-    "pub-date",
-    "dc.date.issued",
-    "dcterms.issued",
-    "citation_publication_date",
-    "citation_online_date",
-    "citation_date",
-    "prism.publicationdate",
-    "dc.date.publication",
-    "datecreated",
-    "date_created",
-    "dc.date.created",
-    "dcterms.created",
-    "dc:created",
-    "dc.created",
-    "article.created",
-    "content_create_date",
-    "created",
-    "release_date",
-    "video:release_date",
-    "displaydate",
-    "dateposted",
-    "field-name-post-date",
-    "doc_date",
-    "pdate",
-    "ptime",
-    "date",
-    "dc.date",
-    "dcterms.date",
-    "dc:date",
-    "timestamp",
-];
-
-/// `<meta>` keys that give a modification date: used only when nothing gives a
-/// publication date.
-const META_MODIFIED: &[&str] = &[
-    "article:modified_time",
-    "article:modified",
-    "og:updated_time",
-    "og:modified_time",
-    "og:article:modified_time",
-    "modified_time",
-    "updated_time",
-    "datemodified",
-    "dc.modified",
-    "dcterms.modified",
-    "last-modified",
-    "lastmodified",
-    "lastmod",
-    "modified",
-    "revision_date",
-];
 
 /// Finds the day `page` was published, and how.
 pub fn find(page: &PageFacts, bounds: Bounds) -> Option<(DocDate, Provenance)> {
@@ -307,9 +221,8 @@ static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
 fn url(page: &PageFacts, bounds: Bounds) -> Option<(DocDate, Provenance)> {
     for u in &page.urls {
         // The path, not the host (`www.2019-news.com`).
-        let path = u.split_once("://").map_or(u.as_str(), |(_, rest)| {
-            rest.find('/').map_or("", |i| &rest[i..])
-        });
+        let parsed = url::Url::parse(u).ok();
+        let path = parsed.as_ref().map_or(u.as_str(), url::Url::path);
         if let Some(c) = URL_DATE.captures(path) {
             let date = civil(&c[1], &c[2], &c[3]).map(DocDate::day);
             if let Some(d) = date.filter(|d| bounds.allows(d)) {
@@ -427,134 +340,6 @@ fn markup(page: &PageFacts, bounds: Bounds) -> Option<(DocDate, Provenance)> {
     }
     None
 }
-
-/// Words in a class, id or itemprop that mark an element as holding a date or a byline.
-const DATE_WORDS: &[&str] = &[
-    "date",
-    "datum",
-    "time",
-    "publish",
-    "posted",
-    "byline",
-    "dateline",
-    "meta",
-    "info",
-    "fecha",
-    "data",
-    "parution",
-    "submitted",
-    "created",
-    "zeit",
-    "stamp",
-    "author",
-    "autor",
-    "subline",
-    "post_detail",
-    "entry-header",
-    "article-header",
-    "article__header",
-    "release",
-    "fa-clock",
-    "fa-calendar",
-    "calendar",
-    "clock",
-];
-
-/// Ancestors whose dates are not the page's: comments, related articles, sidebars.
-const NOT_THE_ARTICLE: &[&str] = &[
-    "comment",
-    "comments",
-    "related",
-    "sidebar",
-    "widget",
-    "teaser",
-    "teasers",
-    "recommend",
-    "recommended",
-    "recommendations",
-    "popular",
-    "trending",
-    "mostread",
-    "most-read",
-    "newsletter",
-    "carousel",
-    "ticker",
-    "archive",
-    "breadcrumb",
-    "breadcrumbs",
-    "more-stories",
-    "also-read",
-    "read-more",
-    "next-article",
-    "prev-article",
-    "reply",
-    "replies",
-    "respond",
-];
-
-/// Labels before a publication date, lower-case, in the common European languages.
-const PUBLISHED_LABELS: &[&str] = &[
-    "published",
-    "posted",
-    "publish",
-    "released",
-    "first published",
-    "erschienen",
-    "veröffentlicht",
-    "publiziert",
-    "erstellt",
-    "publié",
-    "publie",
-    "paru",
-    "mis en ligne",
-    "publicado",
-    "publicada",
-    "fecha de publicación",
-    "pubblicato",
-    "pubblicata",
-    "gepubliceerd",
-    "geplaatst",
-    "publicerad",
-    "publicerat",
-    "udgivet",
-    "publisert",
-    "opublikowano",
-    "julkaistu",
-    "yayınlanma",
-    "yayınlandı",
-    "publikováno",
-];
-
-/// Labels before a modification date.
-const UPDATED_LABELS: &[&str] = &[
-    "updated",
-    "update",
-    "modified",
-    "last modified",
-    "edited",
-    "revised",
-    "aktualisiert",
-    "geändert",
-    "zuletzt",
-    "stand",
-    "mis à jour",
-    "mise à jour",
-    "modifié",
-    "actualizado",
-    "actualización",
-    "atualizado",
-    "aggiornato",
-    "aggiornamento",
-    "bijgewerkt",
-    "uppdaterad",
-    "opdateret",
-    "oppdatert",
-    "zaktualizowano",
-    "päivitetty",
-    "güncelleme",
-    "güncellendi",
-    "aktualizováno",
-];
 
 fn byline(page: &PageFacts, bounds: Bounds) -> Option<(DocDate, Provenance)> {
     let bounds = text_bounds(page, bounds);
@@ -854,161 +639,6 @@ fn first_date(text: &str, lang: &str, bounds: Bounds) -> Option<(DocDate, Range<
     dates_in(text, lang)
         .into_iter()
         .find(|(d, _)| bounds.allows(d))
-}
-
-/// Month names of every language the date parser reads, longest first, as one regex
-/// alternative.
-static MONTHS: LazyLock<String> = LazyLock::new(|| {
-    let mut names: Vec<&str> = MONTH_NAMES.iter().map(|(n, _)| *n).collect();
-    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
-    names
-        .iter()
-        .map(|n| regex::escape(n))
-        .collect::<Vec<_>>()
-        .join("|")
-});
-
-static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th|er|º|°)?\.?\s*(?:de\s+|of\s+|-\s*)?({})\.?,?\s*(?:de\s+|del\s+|-\s*)?(\d{{4}})\b",
-        *MONTHS
-    ))
-    .expect("valid regex")
-});
-static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?i)\b({})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b",
-        *MONTHS
-    ))
-    .expect("valid regex")
-});
-static YEAR_MONTH_DAY_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?i)\b(\d{{4}})\.?\s+({})\.?\s+(\d{{1,2}})\b",
-        *MONTHS
-    ))
-    .expect("valid regex")
-});
-static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d\d)(?::(\d\d))?(?:\.\d+)?\s*(Z|[+-]\d\d:?\d\d)?)?")
-        .expect("valid regex")
-});
-static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,2})([./-])\s?(\d{1,2})([./-])\s?((?:19|20)?\d\d)\b").expect("valid regex")
-});
-static CJK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"((?:19|20)\d\d)\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?")
-        .expect("valid regex")
-});
-
-/// Every date written in `text`, in order: `5 March 2019`, `5. März 2019`, `5 de marzo de
-/// 2019`, `March 5, 2019`, `2019. március 5.`, `2019-03-05` (with a time and an offset,
-/// kept), `05.03.2019`, `5/3/2019` (month first on pages in American English), `2019年3月5日`.
-/// A number run into other digits or dots (a version, a phone number) is not a date.
-pub fn dates_in(text: &str, lang: &str) -> Vec<(DocDate, Range<usize>)> {
-    let mut out: Vec<(DocDate, Range<usize>)> = Vec::new();
-    let month_first = lang == "en-us" || lang == "en";
-    let alone = |r: &Range<usize>| {
-        let before = text[..r.start].chars().next_back();
-        let after = text[r.end..].chars().next();
-        let digit_after_dot = after == Some('.')
-            && text[r.end + 1..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit());
-        let joined = before.is_some_and(|c| c.is_ascii_digit() || c == '.' || c == '/')
-            || after.is_some_and(|c| c.is_ascii_digit() || c == '/')
-            || digit_after_dot;
-        !joined
-    };
-    let mut push = |date: Option<DocDate>, r: Range<usize>| {
-        if let Some(d) = date {
-            if !out.iter().any(|(_, o)| o.start < r.end && r.start < o.end) {
-                out.push((d, r));
-            }
-        }
-    };
-    let day = |y: i32, m: i32, d: i32| -> Option<DocDate> {
-        Date::new(
-            i16::try_from(y).ok()?,
-            i8::try_from(m).ok()?,
-            i8::try_from(d).ok()?,
-        )
-        .ok()
-        .map(DocDate::day)
-    };
-    let num = |s: &str| s.parse::<i32>().unwrap_or(0);
-    let month = |s: &str| month_from_word(&s.to_lowercase()).map(i32::from);
-    for c in ISO.captures_iter(text) {
-        let r = c.get(0).map_or(0..0, |m| m.range());
-        if !alone(&r) {
-            continue;
-        }
-        let whole = c.get(4).is_some() && c.get(7).is_some();
-        let date = if whole {
-            parse_date(&c[0]).or_else(|| day(num(&c[1]), num(&c[2]), num(&c[3])))
-        } else {
-            day(num(&c[1]), num(&c[2]), num(&c[3]))
-        };
-        push(date, r);
-    }
-    for c in CJK.captures_iter(text) {
-        let r = c.get(0).map_or(0..0, |m| m.range());
-        push(day(num(&c[1]), num(&c[2]), num(&c[3])), r);
-    }
-    for c in DAY_MONTH_YEAR.captures_iter(text) {
-        let r = c.get(0).map_or(0..0, |m| m.range());
-        if let Some(m) = month(&c[2]) {
-            push(day(num(&c[3]), m, num(&c[1])), r);
-        }
-    }
-    for c in MONTH_DAY_YEAR.captures_iter(text) {
-        let r = c.get(0).map_or(0..0, |m| m.range());
-        if let Some(m) = month(&c[1]) {
-            push(day(num(&c[3]), m, num(&c[2])), r);
-        }
-    }
-    for c in YEAR_MONTH_DAY_WORD.captures_iter(text) {
-        let r = c.get(0).map_or(0..0, |m| m.range());
-        if let Some(m) = month(&c[2]) {
-            push(day(num(&c[1]), m, num(&c[3])), r);
-        }
-    }
-    for c in NUMERIC_DMY.captures_iter(text) {
-        let r = c.get(0).map_or(0..0, |m| m.range());
-        if !alone(&r) || c[2] != c[4] {
-            continue;
-        }
-        // A two-digit year only with a two-digit day and month (`05.03.19`): `1.12.20`
-        // is a version.
-        if c[5].len() == 2 && (c[1].len() < 2 || c[3].len() < 2) {
-            continue;
-        }
-        let (a, b) = (num(&c[1]), num(&c[3]));
-        let y = match c[5].len() {
-            4 => num(&c[5]),
-            _ => {
-                let y = num(&c[5]);
-                if y < 70 {
-                    2000 + y
-                } else {
-                    1900 + y
-                }
-            }
-        };
-        // Slashes on an American page are month/day; otherwise day first, unless the
-        // first number cannot be a month's day order (`13/05` is day/month anyway).
-        let (d, m) = if &c[2] == "/" && month_first && a <= 12 {
-            (b, a)
-        } else if a > 12 || b <= 12 {
-            (a, b)
-        } else {
-            (b, a)
-        };
-        push(day(y, m, d), r);
-    }
-    out.sort_by_key(|(_, r)| r.start);
-    out
 }
 
 #[cfg(test)]

@@ -12,32 +12,31 @@
 //! are saved as partial, so a crash never orphans documents.
 //! A stop request (Ctrl-C) commits what is done and returns.
 
+mod owners;
+mod read;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
-use crossbeam_channel::{bounded, Receiver, Sender};
+use crossbeam_channel::bounded;
 use serde::Serialize;
 use tantivy::IndexWriter;
 
 use crate::article::Article;
 use crate::error::{Error, IngestError, Result};
 use crate::index::{Queued, TroveIndex, Writes, MIN_MEMORY_PER_THREAD};
-use crate::ingest::{self, FileOutcome, Item, Limits, SkipReason, WalkOptions, Walked};
+use crate::ingest::{self, FileOutcome, Item, Limits, SkipReason, WalkOptions};
 use crate::state::{FileState, State};
 use crate::term;
 
+use owners::*;
+use read::*;
+
 /// The path `-` stands for standard input (JSON Lines).
 pub const STDIN_PATH: &str = "-";
-
-/// Items of one file are sent to the writer in batches of this many; a parser's
-/// messages about small files travel together until they hold about this many.
-const ITEMS_PER_MESSAGE: usize = 256;
-
-/// Files go to the parsers in batches of this many: one hand-over per batch.
-const FILES_PER_BATCH: usize = 16;
 
 /// What `trove index` is asked to do.
 #[derive(Debug, Clone)]
@@ -190,138 +189,6 @@ impl IndexSummary {
     pub fn had_errors(&self) -> bool {
         self.failed > 0 || self.bad_records > 0
     }
-}
-
-/// One file to read.
-struct Work {
-    path: PathBuf,
-    /// Canonical path: the key in the state.
-    key: Arc<str>,
-    /// Size and modification time: from the walk when the run plans (they decide what
-    /// is read), else `UNSTATED` until the parser's `fstat` of the open file.
-    size: u64,
-    mtime_ns: i128,
-    /// Same size as last time but another modification time: compare hashes first.
-    check_hash: Option<u64>,
-    /// Named on the command line: read whatever its name says.
-    named: bool,
-}
-
-/// Where the files to read come from.
-enum Feed {
-    /// Planned ahead (the state knows files under the walked folders: unchanged ones
-    /// are skipped and vanished ones pruned before anything is read).
-    Planned(Vec<Work>),
-    /// Walked while being read: nothing under these folders is on record, so there is
-    /// nothing to skip or prune, and parsing starts with the first file found instead
-    /// of after the whole walk.
-    Walk(Vec<PathBuf>),
-}
-
-enum Msg {
-    /// Some of a file's items; more follow.
-    Items(Arc<Work>, Vec<Item>),
-    /// The file's content hash equals the one on record: nothing to do.
-    Same(Arc<Work>),
-    /// The file's last items, and how reading it ended.
-    Done(Arc<Work>, Vec<Item>, Result<FileOutcome, IngestError>),
-    /// From a streamed walk: something that is not a file to read...
-    Walked(Note),
-    /// ... and the end of the walk, with the number of files found to read.
-    WalkEnd(usize),
-}
-
-/// What a walk finds, each file once (files reached twice, through overlapping roots or
-/// links with --follow, are read once).
-enum Found {
-    File(Work),
-    Other(Note),
-}
-
-/// A walk's finding that is not a file to read.
-enum Note {
-    /// Skipped on purpose.
-    Skipped(PathBuf, SkipReason),
-    /// A folder the walk could not enter: what is on record under it is not pruned.
-    Unwalkable(IngestError),
-    /// A file whose size and time could not be read.
-    Unreadable(IngestError),
-}
-
-/// The walk of `roots` as files to read, each once: a 128-bit hash of each path found
-/// stands for it in `seen` (16 bytes instead of the path).
-struct Finder<I> {
-    entries: I,
-    seen: HashSet<u128>,
-    /// Stat each file (a plan compares them with the state); otherwise the parser's
-    /// `fstat` of the open file gives size and time, one system call fewer per file.
-    stat: bool,
-}
-
-/// A `Work`'s time before anything stat'ed its file.
-const UNSTATED: i128 = i128::MIN;
-
-fn find<'a>(
-    roots: &'a [PathBuf],
-    walk: &WalkOptions,
-    stat: bool,
-) -> Finder<impl Iterator<Item = std::result::Result<Walked, IngestError>> + 'a> {
-    Finder {
-        entries: ingest::walk(roots, walk),
-        seen: HashSet::new(),
-        stat,
-    }
-}
-
-impl<I: Iterator<Item = std::result::Result<Walked, IngestError>>> Iterator for Finder<I> {
-    type Item = Found;
-
-    fn next(&mut self) -> Option<Found> {
-        loop {
-            return Some(match self.entries.next()? {
-                Ok(Walked {
-                    path,
-                    skip: None,
-                    named,
-                }) => match self.work(path, named) {
-                    Ok(w) => {
-                        if !self.seen.insert(path_key(&w.key)) {
-                            continue;
-                        }
-                        Found::File(w)
-                    }
-                    Err(error) => Found::Other(Note::Unreadable(error)),
-                },
-                Ok(Walked {
-                    path,
-                    skip: Some(reason),
-                    ..
-                }) => Found::Other(Note::Skipped(path, reason)),
-                Err(error) => Found::Other(Note::Unwalkable(error)),
-            });
-        }
-    }
-}
-
-impl<I> Finder<I> {
-    fn work(&self, path: PathBuf, named: bool) -> std::result::Result<Work, IngestError> {
-        if self.stat {
-            return stat(path, named);
-        }
-        Ok(Work {
-            key: Arc::from(canonical(&path)),
-            path,
-            size: 0,
-            mtime_ns: UNSTATED,
-            check_hash: None,
-            named,
-        })
-    }
-}
-
-/// Identifies a file being read, while it is.
-fn work_id(w: &Arc<Work>) -> usize {
-    Arc::as_ptr(w) as usize
 }
 
 /// Indexes `opts.paths` (and stdin for `-`), incrementally.
@@ -494,67 +361,6 @@ fn record_roots(state: &mut State, paths: &[PathBuf]) -> bool {
     }
     state.roots.sort();
     state.roots != before
-}
-
-/// A file and its modification time: who holds a document.
-type Owner = (Arc<str>, i128);
-
-/// An id as the run's tables know it: a 128-bit hash, 16 bytes whatever the id's length
-/// (ids are URLs and message ids; two that collide would need 2^64 documents to be
-/// likely).
-fn id_key(id: &str) -> u128 {
-    xxhash_rust::xxh3::xxh3_128(id.as_bytes())
-}
-
-/// For every id on record, the file that wins it; and, for the ids more than one file
-/// holds, every file that holds them. One pass over the ids on record.
-fn owners_from(state: &State) -> (HashMap<u128, Owner>, Holders) {
-    let mut owners: HashMap<u128, Owner> = HashMap::new();
-    let mut holders: Holders = HashMap::new();
-    for (path, file) in &state.files {
-        for id in &file.ids {
-            let id = id_key(id);
-            let candidate = (path.clone(), file.mtime_ns);
-            match owners.get(&id) {
-                Some(current) => {
-                    if current.0 != *path {
-                        let list = holders.entry(id).or_insert_with(|| vec![current.0.clone()]);
-                        if !list.contains(path) {
-                            list.push(path.clone());
-                        }
-                    }
-                    if wins(&candidate, current) {
-                        owners.insert(id, candidate);
-                    }
-                }
-                None => {
-                    owners.insert(id, candidate);
-                }
-            }
-        }
-    }
-    (owners, holders)
-}
-
-/// For each id more than one file holds: the files that hold it.
-type Holders = HashMap<u128, Vec<Arc<str>>>;
-
-/// A file being read: the ids it has given so far.
-#[derive(Default)]
-struct Reading {
-    key: Option<Arc<str>>,
-    ids: Vec<String>,
-    /// Hashes of `ids`: an id the file gives twice is a duplicate.
-    seen: HashSet<u128>,
-    /// How many of `ids` are on record as partial already (marked at earlier commits).
-    marked: usize,
-    /// Hashes of the ids of the file's entry on record, from the first mark on.
-    on_record: Option<HashSet<u128>>,
-}
-
-/// The newer file wins; at equal times, the later path.
-fn wins(a: &Owner, b: &Owner) -> bool {
-    (a.1, &*a.0) > (b.1, &*b.0)
 }
 
 struct Run<'a, 'e> {
@@ -1156,179 +962,4 @@ impl Run<'_, '_> {
         self.last_commit = Instant::now();
         Ok(())
     }
-}
-
-/// Sends the files to read to the parsers, in batches: those planned, or those a walk
-/// finds (its skips and failures go to the applying thread as they are found).
-fn feed_work(
-    feed: Feed,
-    walk: &WalkOptions,
-    stop: Option<Arc<AtomicBool>>,
-    work_tx: Sender<Vec<Work>>,
-    msg_tx: Sender<Vec<Msg>>,
-) {
-    let stopped = || stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed));
-    let mut batch = Vec::with_capacity(FILES_PER_BATCH);
-    match feed {
-        Feed::Planned(work) => {
-            for w in work {
-                batch.push(w);
-                if batch.len() == FILES_PER_BATCH
-                    && (stopped() || work_tx.send(std::mem::take(&mut batch)).is_err())
-                {
-                    return;
-                }
-            }
-        }
-        Feed::Walk(roots) => {
-            let mut files = 0;
-            for finding in find(&roots, walk, false) {
-                let sent = match finding {
-                    Found::File(w) => {
-                        files += 1;
-                        batch.push(w);
-                        batch.len() < FILES_PER_BATCH
-                            || (!stopped() && work_tx.send(std::mem::take(&mut batch)).is_ok())
-                    }
-                    Found::Other(note) => {
-                        !stopped() && msg_tx.send(vec![Msg::Walked(note)]).is_ok()
-                    }
-                };
-                if !sent {
-                    return;
-                }
-            }
-            if !batch.is_empty() && work_tx.send(std::mem::take(&mut batch)).is_err() {
-                return;
-            }
-            let _ = msg_tx.send(vec![Msg::WalkEnd(files)]);
-            return;
-        }
-    }
-    if !batch.is_empty() {
-        let _ = work_tx.send(batch);
-    }
-}
-
-/// A walked file's size, time and key, as a file to read.
-fn stat(path: PathBuf, named: bool) -> std::result::Result<Work, IngestError> {
-    let meta = match std::fs::metadata(&path) {
-        Ok(m) => m,
-        Err(source) => return Err(IngestError::Read { path, source }),
-    };
-    let mtime_ns = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i128);
-    Ok(Work {
-        key: Arc::from(canonical(&path)),
-        path,
-        size: meta.len(),
-        mtime_ns,
-        check_hash: None,
-        named,
-    })
-}
-
-/// A parser's messages on their way to the applying thread: sent when they hold
-/// `ITEMS_PER_MESSAGE` items, and when the parser has no more files in hand.
-struct Outbox<'a> {
-    tx: &'a Sender<Vec<Msg>>,
-    msgs: Vec<Msg>,
-    items: usize,
-}
-
-impl Outbox<'_> {
-    /// Queues `msg`; false when the applying thread is gone.
-    fn push(&mut self, msg: Msg) -> bool {
-        self.items += match &msg {
-            Msg::Items(_, items) | Msg::Done(_, items, _) => items.len().max(1),
-            _ => 1,
-        };
-        self.msgs.push(msg);
-        self.items < ITEMS_PER_MESSAGE || self.send()
-    }
-
-    fn send(&mut self) -> bool {
-        self.items = 0;
-        self.msgs.is_empty() || self.tx.send(std::mem::take(&mut self.msgs)).is_ok()
-    }
-}
-
-/// Reads files from `rx` and sends their documents, batched, to `tx`: a file's last
-/// items travel with the news that it is done, so a small file is one message.
-fn parse_worker(limits: Limits, rx: Receiver<Vec<Work>>, tx: Sender<Vec<Msg>>) {
-    for batch in rx.iter() {
-        let mut out = Outbox {
-            tx: &tx,
-            msgs: Vec::new(),
-            items: 0,
-        };
-        for w in batch {
-            if !parse_one(limits, w, &mut out) {
-                return;
-            }
-        }
-        if !out.send() {
-            return;
-        }
-    }
-}
-
-/// Reads one file into `out`; false when the applying thread is gone.
-fn parse_one(limits: Limits, mut w: Work, out: &mut Outbox) -> bool {
-    if let Some(old_hash) = w.check_hash {
-        if ingest::hash_file(&w.path).is_ok_and(|h| h == old_hash) {
-            return out.push(Msg::Same(Arc::new(w)));
-        }
-    }
-    let open = match ingest::open_file(&w.path, w.named) {
-        Ok(Ok(open)) => open,
-        Ok(Err(reason)) => {
-            if w.mtime_ns == UNSTATED {
-                // Skipped unopened: on record with its size and time all the same, so
-                // the next run passes it by as unchanged.
-                (w.size, w.mtime_ns) =
-                    stat(w.path.clone(), w.named).map_or((0, 0), |s| (s.size, s.mtime_ns));
-            }
-            let skipped = Ok(FileOutcome::Skipped(reason));
-            return out.push(Msg::Done(Arc::new(w), Vec::new(), skipped));
-        }
-        Err(error) => return out.push(Msg::Done(Arc::new(w), Vec::new(), Err(error))),
-    };
-    // What was read is what goes on record.
-    (w.size, w.mtime_ns) = (open.size, open.mtime_ns);
-    let w = Arc::new(w);
-    let mut items = Vec::new();
-    let mut closed = false;
-    let result = ingest::read_open(&w.path, open, limits, &mut |item| {
-        if closed {
-            return;
-        }
-        items.push(item);
-        if items.len() >= ITEMS_PER_MESSAGE {
-            closed = !out.push(Msg::Items(w.clone(), std::mem::take(&mut items)));
-        }
-    });
-    !closed && out.push(Msg::Done(w, items, result))
-}
-
-/// One spelling per file: the canonical path, else the absolute one.
-/// Lossless, so two file names that differ only in bytes that are not UTF-8 stay two.
-fn canonical(path: &Path) -> String {
-    term::lossless(&ingest::canonical_path(path))
-}
-
-/// A path as the walk's table of files found knows it: a 128-bit hash.
-fn path_key(key: &str) -> u128 {
-    xxhash_rust::xxh3::xxh3_128(key.as_bytes())
-}
-
-/// `path` is `root` or inside it.
-fn under(path: &str, root: &str) -> bool {
-    path == root
-        || path
-            .strip_prefix(root)
-            .is_some_and(|rest| rest.starts_with('/') || root.ends_with('/'))
 }

@@ -14,47 +14,40 @@
 //! dropped, a dangling `AND` ignored, an unknown `field:` read as words) and searched,
 //! with a warning that says what was ignored; `strict` returns the error instead.
 
-use std::collections::HashMap;
+mod dates;
+mod expand;
+mod repair;
+
+pub use expand::{MAX_EXPANDED_WORDS, MAX_FUZZY_DISTANCE, MAX_QUERY_EXPANSIONS};
+
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, Query, QueryParser,
-    QueryParserError, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, QueryParser, QueryParserError,
+    TermQuery,
 };
 use tantivy::query_grammar::{
     self, Delimiter, UserInputAst, UserInputBound, UserInputLeaf, UserInputLiteral,
 };
 use tantivy::schema::{Field, IndexRecordOption, Schema};
-use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DateTime, Searcher, Term};
+use tantivy::{Searcher, Term};
 
-use crate::date::{parse_period, Period};
+use crate::date::parse_period;
 use crate::date_filter::DateFilter;
 use crate::error::{Error, Result};
 use crate::explain_guard::guard_all;
 use crate::index::TroveIndex;
 use crate::schema::{self, QUERY_FIELDS};
 
+use dates::*;
+use expand::{boosted, Budget, Expansion};
+use repair::*;
+
 /// Weight of the title field. The body field holds the title too, so a title word
 /// already counts in the body; this is the title's extra weight. Measured on SciFact
 /// (README, "Ranking"): 2.0 gave nDCG@10 0.594 with the title in the body, 1.0 0.655,
 /// 0.5 0.682, 0.2 0.694, 0 0.688.
 pub(crate) const TITLE_BOOST: f32 = 0.2;
-
-/// At most this many index words stand in for one prefix or fuzzy term.
-const MAX_EXPANSIONS: usize = 64;
-
-/// Words a query expands (prefixes, fuzzy words) at most; words after these are
-/// searched as written, with a warning. Each expansion walks the term dictionaries, so
-/// this bounds what one query can cost (10,000 words under `--fuzzy` would otherwise
-/// take minutes).
-pub const MAX_EXPANDED_WORDS: usize = 256;
-
-/// Index words one query's expansions add at most, over all its words.
-pub const MAX_QUERY_EXPANSIONS: usize = 4096;
-
-/// Longest edit distance for fuzzy terms.
-pub const MAX_FUZZY_DISTANCE: u8 = 2;
 
 /// How a query is read, besides its text.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -183,14 +176,6 @@ struct Ctx<'a> {
     opts: &'a QueryOptions,
     /// What the query's expansions have used so far, and warnings about them.
     budget: std::cell::RefCell<Budget>,
-}
-
-/// Expansions used by one query.
-#[derive(Default)]
-struct Budget {
-    words: usize,
-    terms: usize,
-    warnings: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -488,7 +473,8 @@ impl Ctx<'_> {
         }
         let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (f, boost) in fields {
-            if let Some(q) = self.expand(f, stem, kind) {
+            if let Some(q) = expand::expand(self.trove, self.searcher, &self.budget, f, stem, kind)
+            {
                 per_field.push((Occur::Should, boosted(q, boost)));
             }
         }
@@ -500,161 +486,6 @@ impl Ctx<'_> {
                 .unwrap_or_else(|| Box::new(EmptyQuery)),
             _ => Box::new(BooleanQuery::new(guard_all(per_field))),
         }))
-    }
-
-    /// The index words a prefix or fuzzy term stands for, as a BM25 query.
-    fn expand(&self, field: Field, text: &str, kind: Expansion) -> Option<Box<dyn Query>> {
-        let entry = self.schema.get_field_entry(field);
-        let analyzed = entry.field_type().get_index_record_option().is_some();
-        if !analyzed {
-            return None;
-        }
-        let tokenizer = match entry.field_type() {
-            tantivy::schema::FieldType::Str(options) => options
-                .get_indexing_options()
-                .map(|o| o.tokenizer().to_string()),
-            _ => return None,
-        };
-        let raw = matches!(tokenizer.as_deref(), Some("raw") | None);
-        let normalize = |s: &str| -> Vec<String> {
-            if raw {
-                return vec![s.to_string()];
-            }
-            match self.trove.index.tokenizer_for_field(field) {
-                Ok(mut analyzer) => tokens(&mut analyzer, s),
-                Err(_) => vec![s.to_lowercase()],
-            }
-        };
-        let words: Vec<String> = match kind {
-            Expansion::Prefix if !raw => {
-                // Lowercased and folded, not stemmed: a prefix is not a word. But a whole
-                // word followed by * ("wikileaks*") must still find its stem ("wikileak").
-                let mut name = schema::name_analyzer();
-                let plain = tokens(&mut name, text);
-                let stemmed = normalize(text);
-                match (plain.last(), stemmed.last()) {
-                    (Some(p), Some(s)) if p.starts_with(s.as_str()) => {
-                        let mut v = plain.clone();
-                        if let Some(last) = v.last_mut() {
-                            *last = s.clone();
-                        }
-                        v
-                    }
-                    _ => plain,
-                }
-            }
-            _ => normalize(text),
-        };
-        let last = words.last()?.clone();
-        if words.len() > 1 {
-            // Several words before the `*` ("big bad wo*"): a phrase ending in a prefix.
-            if let Expansion::Prefix = kind {
-                let terms = words
-                    .iter()
-                    .map(|w| Term::from_field_text(field, w))
-                    .collect();
-                return Some(Box::new(PhrasePrefixQuery::new(terms)));
-            }
-        }
-        let expansions = self.dictionary_matches(field, &last, kind);
-        if expansions.is_empty() {
-            return None;
-        }
-        let clauses: Vec<(Occur, Box<dyn Query>)> = expansions
-            .into_iter()
-            .map(|(word, boost)| {
-                let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(field, &word),
-                    IndexRecordOption::WithFreqs,
-                ));
-                (Occur::Should, boosted(q, boost))
-            })
-            .collect();
-        Some(Box::new(BooleanQuery::new(guard_all(clauses))))
-    }
-
-    /// Words of `field` in the index that start with `word` (prefix) or are within the
-    /// edit distance (fuzzy: a Levenshtein automaton run over the term dictionary, as
-    /// tantivy's FuzzyTermQuery does, so only the dictionary's matching branches are
-    /// visited), most frequent first, with a boost for how close they are. At most
-    /// `MAX_EXPANSIONS` per word, and what the query's budget has left.
-    fn dictionary_matches(&self, field: Field, word: &str, kind: Expansion) -> Vec<(String, f32)> {
-        let mut found: HashMap<String, (u64, f32)> = HashMap::new();
-        let dfa = match kind {
-            Expansion::Fuzzy(max) => Some(fuzzy_builder(max).build_dfa(word)),
-            Expansion::Prefix => None,
-        };
-        for segment in self.searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(field) else {
-                continue;
-            };
-            let dict = inverted.terms();
-            let mut add = |key: &[u8], doc_freq: u32| {
-                let Ok(term) = std::str::from_utf8(key) else {
-                    return;
-                };
-                let boost = match &dfa {
-                    None => 1.0,
-                    Some(dfa) => match dfa.eval(key) {
-                        levenshtein_automata::Distance::Exact(0) => 1.0,
-                        levenshtein_automata::Distance::Exact(1) => 0.7,
-                        levenshtein_automata::Distance::Exact(_) => 0.5,
-                        levenshtein_automata::Distance::AtLeast(_) => return,
-                    },
-                };
-                let e = found.entry(term.to_string()).or_insert((0, boost));
-                e.0 += u64::from(doc_freq);
-            };
-            match &dfa {
-                None => {
-                    let Ok(mut stream) = dict
-                        .range()
-                        .ge(word.as_bytes())
-                        .lt(prefix_end(word))
-                        .into_stream()
-                    else {
-                        continue;
-                    };
-                    while stream.advance() {
-                        add(stream.key(), stream.value().doc_freq);
-                    }
-                }
-                Some(dfa) => {
-                    let Ok(mut stream) = dict.search(Dfa(dfa)).into_stream() else {
-                        continue;
-                    };
-                    while stream.advance() {
-                        add(stream.key(), stream.value().doc_freq);
-                    }
-                }
-            }
-        }
-        let mut list: Vec<(String, u64, f32)> =
-            found.into_iter().map(|(w, (df, b))| (w, df, b)).collect();
-        list.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
-        let mut budget = self.budget.borrow_mut();
-        let room = MAX_QUERY_EXPANSIONS.saturating_sub(budget.terms);
-        let keep = list.len().min(MAX_EXPANSIONS).min(room);
-        if list.len() > keep {
-            let shown = match kind {
-                Expansion::Prefix => format!("{word}*"),
-                Expansion::Fuzzy(d) => format!("{word}~{d}"),
-            };
-            budget.warnings.push(if keep < MAX_EXPANSIONS {
-                format!(
-                    "{shown} matches {} words; the query's limit of {MAX_QUERY_EXPANSIONS} expansions leaves room for {keep}",
-                    list.len()
-                )
-            } else {
-                format!(
-                    "{shown} matches {} words: the {keep} most frequent are searched",
-                    list.len()
-                )
-            });
-        }
-        list.truncate(keep);
-        budget.terms += keep;
-        list.into_iter().map(|(w, _, b)| (w, b)).collect()
     }
 
     /// `--since` and `--until` as date bounds (checked per document, see `date_filter`);
@@ -722,186 +553,8 @@ impl Ctx<'_> {
     }
 }
 
-/// Lower and upper bounds on a document's date, and the column they are compared with.
-type DateBounds = (&'static str, Bound<DateTime>, Bound<DateTime>);
-
 /// The command line's filters: date bounds, and queries every hit must match.
 type Filters = (Vec<DateBounds>, Vec<Box<dyn Query>>);
-
-/// The column a period is compared with: the date as published for a calendar period,
-/// the instant for a time.
-fn date_field(calendar: bool) -> &'static str {
-    if calendar {
-        schema::DATE_FIELD
-    } else {
-        schema::INSTANT_FIELD
-    }
-}
-
-fn is_date_range(ast: &UserInputAst) -> bool {
-    matches!(ast, UserInputAst::Leaf(leaf) if matches!(leaf.as_ref(),
-        UserInputLeaf::Range { field: Some(f), .. }
-            if f == schema::DATE_FIELD || f == schema::INSTANT_FIELD))
-}
-
-/// The bounds of a `date:` range leaf, as the rewrite left it (RFC 3339 times).
-fn date_bounds(ast: &UserInputAst) -> Option<DateBounds> {
-    let UserInputAst::Leaf(leaf) = ast else {
-        return None;
-    };
-    let UserInputLeaf::Range {
-        field: Some(field),
-        lower,
-        upper,
-    } = leaf.as_ref()
-    else {
-        return None;
-    };
-    let field = if field == schema::DATE_FIELD {
-        schema::DATE_FIELD
-    } else if field == schema::INSTANT_FIELD {
-        schema::INSTANT_FIELD
-    } else {
-        return None;
-    };
-    let bound = |b: &UserInputBound| -> Option<Bound<DateTime>> {
-        let time = |s: &str| s.parse::<jiff::Timestamp>().ok().map(schema::to_datetime);
-        Some(match b {
-            UserInputBound::Inclusive(s) => Bound::Included(time(s)?),
-            UserInputBound::Exclusive(s) => Bound::Excluded(time(s)?),
-            UserInputBound::Unbounded => Bound::Unbounded,
-        })
-    };
-    Some((field, bound(lower)?, bound(upper)?))
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Expansion {
-    Prefix,
-    Fuzzy(u8),
-}
-
-fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stream = analyzer.token_stream(text);
-    while stream.advance() {
-        out.push(stream.token().text.clone());
-    }
-    out
-}
-
-fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
-    if (boost - 1.0).abs() < f32::EPSILON {
-        q
-    } else {
-        Box::new(BoostQuery::new(q, boost))
-    }
-}
-
-/// The smallest string greater than every string starting with `prefix`.
-fn prefix_end(prefix: &str) -> Vec<u8> {
-    let mut end = prefix.as_bytes().to_vec();
-    while let Some(last) = end.pop() {
-        if last < 0xff {
-            end.push(last + 1);
-            return end;
-        }
-    }
-    vec![0xff; prefix.len() + 1]
-}
-
-/// The automaton builders for one and two typos (adjacent transpositions count as one),
-/// built once: building one costs more than running it.
-fn fuzzy_builder(max: u8) -> &'static levenshtein_automata::LevenshteinAutomatonBuilder {
-    use std::sync::OnceLock;
-    static BUILDERS: [OnceLock<levenshtein_automata::LevenshteinAutomatonBuilder>; 3] =
-        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let max = max.min(MAX_FUZZY_DISTANCE);
-    BUILDERS[usize::from(max)]
-        .get_or_init(|| levenshtein_automata::LevenshteinAutomatonBuilder::new(max, true))
-}
-
-/// A Levenshtein DFA as the term dictionary's automaton.
-struct Dfa<'a>(&'a levenshtein_automata::DFA);
-
-impl tantivy_fst::Automaton for Dfa<'_> {
-    type State = u32;
-
-    fn start(&self) -> u32 {
-        self.0.initial_state()
-    }
-
-    fn is_match(&self, state: &u32) -> bool {
-        matches!(
-            self.0.distance(*state),
-            levenshtein_automata::Distance::Exact(_)
-        )
-    }
-
-    fn can_match(&self, state: &u32) -> bool {
-        *state != levenshtein_automata::SINK_STATE
-    }
-
-    fn accept(&self, state: &u32, byte: u8) -> u32 {
-        self.0.transition(*state, byte)
-    }
-}
-
-fn rfc3339(ts: jiff::Timestamp) -> String {
-    ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// A range on the date as published (`calendar`) or on the instant.
-fn date_range(lower: UserInputBound, upper: UserInputBound, calendar: bool) -> UserInputAst {
-    UserInputAst::Leaf(Box::new(UserInputLeaf::Range {
-        field: Some(date_field(calendar).into()),
-        lower,
-        upper,
-    }))
-}
-
-fn period(text: &str, flag: &str) -> std::result::Result<Period, String> {
-    parse_period(text).ok_or_else(|| {
-        format!("{flag} {text:?} is not a date: give a year (2017), a month (2016-06) or a day (2017-11-11)")
-    })
-}
-
-fn date_problem(text: &str) -> String {
-    format!("{text:?} is not a date: give a year (2017), a month (2016-06), a day (2017-11-11) or an RFC 3339 time")
-}
-
-/// A lower bound on a period: inclusive from its start; exclusive (`>2017`) from its end.
-/// With whether the period is a calendar one.
-fn lower_bound(b: UserInputBound) -> std::result::Result<(UserInputBound, bool), String> {
-    let p = |s: &str| parse_period(s).ok_or_else(|| date_problem(s));
-    Ok(match b {
-        UserInputBound::Inclusive(s) => {
-            let p = p(&s)?;
-            (UserInputBound::Inclusive(rfc3339(p.start)), p.calendar)
-        }
-        UserInputBound::Exclusive(s) => {
-            let p = p(&s)?;
-            (UserInputBound::Inclusive(rfc3339(p.end)), p.calendar)
-        }
-        UserInputBound::Unbounded => (UserInputBound::Unbounded, true),
-    })
-}
-
-/// An upper bound on a period: inclusive to its end; exclusive (`<2017`) to its start.
-fn upper_bound(b: UserInputBound) -> std::result::Result<(UserInputBound, bool), String> {
-    let p = |s: &str| parse_period(s).ok_or_else(|| date_problem(s));
-    Ok(match b {
-        UserInputBound::Inclusive(s) => {
-            let p = p(&s)?;
-            (UserInputBound::Exclusive(rfc3339(p.end)), p.calendar)
-        }
-        UserInputBound::Exclusive(s) => {
-            let p = p(&s)?;
-            (UserInputBound::Exclusive(rfc3339(p.start)), p.calendar)
-        }
-        UserInputBound::Unbounded => (UserInputBound::Unbounded, true),
-    })
-}
 
 /// tantivy reads `a AND NOT b` as `+a +(-b)`: a required clause that only excludes, which
 /// matches nothing. Lift such clauses into their parent so it means `+a -b`.
@@ -957,320 +610,10 @@ fn describe(text: &str, error: &QueryParserError) -> String {
     }
 }
 
-/// An apostrophe between two letters or digits (`Moody's`, `O'Brien`) is part of a word,
-/// not the start of a quoted phrase: it becomes a space (which the analyzers split on
-/// anyway). Double-quoted phrases are left alone.
-fn inner_apostrophes(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut in_phrase = false;
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| {
-            if c == '"' {
-                in_phrase = !in_phrase;
-            }
-            let inner = c == '\''
-                && !in_phrase
-                && i > 0
-                && chars[i - 1].is_alphanumeric()
-                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
-            if inner {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-/// The words of one unquoted query word, split where trove's tokenizer splits them
-/// (keeping apostrophes inside words, decimal points, and a trailing `*` or `~N`).
-fn word_parts(word: &str) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|p| chars[p]);
-        let next = chars.get(i + 1).copied();
-        let keep = c.is_alphanumeric()
-            || ((c == '\'' || c == '\u{2019}')
-                && prev.is_some_and(char::is_alphabetic)
-                && next.is_some_and(char::is_alphabetic))
-            || ((c == '.' || c == ',')
-                && prev.is_some_and(|p| p.is_ascii_digit())
-                && next.is_some_and(|n| n.is_ascii_digit()))
-            || (c == '*' && i + 1 == chars.len())
-            || (c == '~' && chars[i + 1..].iter().all(char::is_ascii_digit));
-        if keep {
-            current.push(c);
-        } else if !current.is_empty() {
-            parts.push(std::mem::take(&mut current));
-        }
-    }
-    if !current.is_empty() {
-        parts.push(current);
-    }
-    parts
-}
-
-/// The query's words, every character of query syntax a space.
-/// Deepest nesting a query may have: parentheses inside parentheses, plus prefixes
-/// (`NOT`, `-`, `+`) in a row. Real queries nest two or three deep; tantivy's recursive
-/// parser overflowed the stack from a few thousand (debug builds) levels on.
-const MAX_NESTING: usize = 32;
-
-/// How deep `text` nests: the most open parentheses, plus prefix operators in a row,
-/// at any point outside quotes.
-fn nesting(text: &str) -> usize {
-    /// A finished word: `NOT` adds to a run of prefixes, any other word ends the run.
-    fn end_word(word: &mut String, run: &mut usize) {
-        if word == "NOT" {
-            *run += 1;
-        } else if !word.is_empty() {
-            *run = 0;
-        }
-        word.clear();
-    }
-    let (mut depth, mut run, mut deepest) = (0usize, 0usize, 0usize);
-    let mut quoted = false;
-    let mut word = String::new();
-    for c in text.chars() {
-        if quoted {
-            quoted = c != '"';
-            continue;
-        }
-        match c {
-            '"' => {
-                end_word(&mut word, &mut run);
-                quoted = true;
-            }
-            '(' => {
-                end_word(&mut word, &mut run);
-                depth += 1;
-            }
-            ')' => {
-                end_word(&mut word, &mut run);
-                depth = depth.saturating_sub(1);
-                run = 0;
-            }
-            '+' | '-' if word.is_empty() => run += 1,
-            c if c.is_whitespace() => end_word(&mut word, &mut run),
-            c => word.push(c),
-        }
-        deepest = deepest.max(depth + run);
-    }
-    deepest
-}
-
-fn plain_words(text: &str) -> String {
-    let words: Vec<String> = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '.'))
-        .filter(|w| !w.is_empty() && !matches!(*w, "AND" | "OR" | "NOT" | "IN" | "TO"))
-        .map(str::to_string)
-        .collect();
-    words.join(" ")
-}
-
-/// Makes a query that does not parse parse: drops an unclosed quote, parentheses that
-/// close nothing or are never closed, and operators with nothing on one side. Returns
-/// the new text and what was ignored.
-fn repair(text: &str) -> (String, Vec<String>) {
-    let mut notes = Vec::new();
-    let chars: Vec<char> = text.chars().collect();
-    let mut drop = vec![false; chars.len()];
-    let mut quote: Option<usize> = None;
-    let mut single: Option<usize> = None;
-    let mut open: Vec<usize> = Vec::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if quote.is_some() {
-            if c == '"' {
-                quote = None;
-            }
-            continue;
-        }
-        if single.is_some() {
-            if c == '\'' {
-                single = None;
-            }
-            continue;
-        }
-        match c {
-            '"' => quote = Some(i),
-            '\'' => single = Some(i),
-            '(' => open.push(i),
-            ')' if open.pop().is_none() => {
-                drop[i] = true;
-                notes.push(format!(
-                    "ignored ')' at column {}: it closes nothing",
-                    i + 1
-                ));
-            }
-            _ => {}
-        }
-    }
-    if let Some(i) = quote.or(single) {
-        drop[i] = true;
-        notes.push(format!(
-            "ignored the quote at column {}: it is never closed",
-            i + 1
-        ));
-    }
-    for i in open {
-        drop[i] = true;
-        notes.push(format!(
-            "ignored '(' at column {}: it is never closed",
-            i + 1
-        ));
-    }
-    let kept: String = chars
-        .iter()
-        .zip(&drop)
-        .filter(|(_, d)| !**d)
-        .map(|(c, _)| *c)
-        .collect();
-    // Operators with nothing after (or before) them.
-    let mut words: Vec<&str> = kept.split_whitespace().collect();
-    while let Some(last) = words.last() {
-        let dangling = matches!(*last, "AND" | "OR" | "NOT" | "+" | "-" | "&&" | "||")
-            || (last.ends_with(':') && last.len() > 1);
-        if dangling {
-            notes.push(format!("ignored '{last}' at the end: nothing follows it"));
-            words.pop();
-        } else {
-            break;
-        }
-    }
-    while let Some(first) = words.first() {
-        if matches!(*first, "AND" | "OR" | "&&" | "||") {
-            notes.push(format!(
-                "ignored '{first}' at the start: nothing comes before it"
-            ));
-            words.remove(0);
-        } else {
-            break;
-        }
-    }
-    let mut fixed: Vec<String> = Vec::new();
-    let mut depth = 0i32;
-    for w in words {
-        if let Some(prev) = fixed.last() {
-            let both_ops = matches!(prev.as_str(), "AND" | "OR") && matches!(w, "AND" | "OR");
-            if both_ops {
-                notes.push(format!("ignored '{w}' after '{prev}'"));
-                continue;
-            }
-        }
-        // A dash or plus standing alone ("SPOTLIGHT - BANKAMERICA") is punctuation.
-        if matches!(w, "-" | "--" | "---" | "+" | "&&" | "||" | "!") {
-            notes.push(format!("ignored '{w}' standing alone"));
-            continue;
-        }
-        // IN (sets: `field: IN [a b]`) and TO (ranges) are operators only where those
-        // forms are; elsewhere, as in a pasted headline, they are words.
-        if w == "IN" && !fixed.last().is_some_and(|p| p.ends_with(':')) {
-            fixed.push("in".to_string());
-            continue;
-        }
-        if w == "TO" && depth == 0 {
-            fixed.push("to".to_string());
-            continue;
-        }
-        depth += w.matches(['[', '{']).count() as i32 - w.matches([']', '}']).count() as i32;
-        fixed.push(w.to_string());
-    }
-    // A `^` without a number after it.
-    let text: String = fixed.join(" ");
-    let mut out = String::with_capacity(text.len());
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '^' && !chars.get(i + 1).is_some_and(|n| n.is_ascii_digit()) {
-            notes.push("ignored a '^' without a number after it".to_string());
-            continue;
-        }
-        out.push(c);
-    }
-    (out.trim().to_string(), notes)
-}
-
-/// Finds the usual culprits: an unclosed quote, unbalanced parentheses or brackets, an
-/// operator with nothing after it.
-fn syntax_problem(text: &str) -> Option<String> {
-    let mut quote_at: Option<usize> = None;
-    let mut open: Vec<(char, usize)> = Vec::new();
-    for (col, c) in text.chars().enumerate() {
-        let col = col + 1;
-        if quote_at.is_some() {
-            if c == '"' {
-                quote_at = None;
-            }
-            continue;
-        }
-        match c {
-            '"' => quote_at = Some(col),
-            '(' | '[' | '{' => open.push((c, col)),
-            ')' | ']' | '}' => match open.pop() {
-                Some(_) => {}
-                None => return Some(format!("'{c}' at column {col} closes nothing")),
-            },
-            _ => {}
-        }
-    }
-    if let Some(col) = quote_at {
-        return Some(format!("the quote at column {col} is never closed"));
-    }
-    if let Some((c, col)) = open.pop() {
-        return Some(format!("'{c}' at column {col} is never closed"));
-    }
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '^' && !chars.get(i + 1).is_some_and(|n| n.is_ascii_digit()) {
-            return Some(format!(
-                "'^' at column {} needs a number after it, as in title:wikileaks^2",
-                i + 1
-            ));
-        }
-    }
-    let words: Vec<&str> = text.split_whitespace().collect();
-    if let Some(last) = words.last() {
-        if matches!(*last, "AND" | "OR" | "NOT" | "+" | "-") || last.ends_with(':') {
-            return Some(format!("nothing follows '{last}' at the end"));
-        }
-    }
-    if let Some(first) = words.first() {
-        if matches!(*first, "AND" | "OR") {
-            return Some(format!("nothing comes before '{first}' at the start"));
-        }
-    }
-    None
-}
-
-/// The first word of `text` that does not parse on its own, by column.
-fn unparsable_word(text: &str) -> Option<String> {
-    let mut col = 1;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let lead = rest.len() - rest.trim_start().len();
-        col += rest[..lead].chars().count();
-        rest = &rest[lead..];
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let word = &rest[..end];
-        if !word.is_empty() && query_grammar::parse_query(word).is_err() {
-            let hint = if word.contains("::") || word.matches(':').count() > 1 {
-                ": quote it to search it as words (\"Vec::push\")"
-            } else {
-                ""
-            };
-            return Some(format!("'{word}' at column {col} does not parse{hint}"));
-        }
-        col += word.chars().count();
-        rest = &rest[end..];
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
+    use super::expand::*;
+    use super::repair::*;
     use super::*;
 
     #[test]
