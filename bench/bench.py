@@ -610,6 +610,14 @@ def main():
             log(f"   {tool.name}: {json.dumps(r)}")
         results["scales"][str(scale)] = entry
         (BENCH / "results.json").write_text(json.dumps(results, indent=2))
+    # With --merge, the sizes this run did not measure keep their earlier numbers.
+    for scale, entry in previous.get("scales", {}).items():
+        if scale not in results["scales"]:
+            for r in entry.get("tools", {}).values():
+                r.setdefault("measured_at", previous["machine"]["date"])
+            results["scales"][scale] = entry
+    results["scales"] = dict(sorted(results["scales"].items(), key=lambda kv: int(kv[0])))
+    (BENCH / "results.json").write_text(json.dumps(results, indent=2))
     write_report(results)
     plot(results)
     return 0
@@ -625,6 +633,28 @@ def ratio(a, b):
     if a is None or b is None or b == 0:
         return "-"
     return f"{a / b:.2f}"
+
+
+def peer_note(name, res):
+    """What differs in a comparison with a peer, said beside each ratio: its engine and
+    version, and its threads against trove's."""
+    v = res.get("versions", {})
+    t = res.get("threads")
+    notes = {
+        "tantivy-cli": f"{v.get('tantivy-cli', 'tantivy-cli ?')}, whose minor version is its "
+                       f"tantivy's; trove on tantivy 0.27; {t} threads each",
+        "trove-jsonl": f"the same trove on JSON lines; {t} threads",
+        "trove-static": "the same trove, statically linked",
+        "xapian": f"Xapian {v.get('xapian', '?')}, 1 thread against trove's {t}",
+        "lucene8": f"Lucene 8 demo, 1 thread against trove's {t}",
+        "ripgrep": "ripgrep, no index: reads every file per query",
+    }
+    return notes.get(name, name)
+
+
+# Peers whose search command is not a ranked top 10: timed, shown, never in a ratio.
+UNRANKED = {"tantivy-cli": "its `search` prints every match, unranked: it has no top-k command",
+            "ripgrep": "grep prints every matching line: no ranking"}
 
 
 # The order of the tools in the report's tables.
@@ -674,14 +704,15 @@ def write_report(res):
                    if r.get("index") and len(r["index"].get("walls", [])) > 1]
         if spreads:
             lines += ["", "Best of several indexing runs (all runs: " + "; ".join(spreads) + ")."]
-        lines += ["", "Indexing time, trove / peer: " + ", ".join(
-            f"{n} {ratio(trove.get('index', {}).get('wall'), r['index']['wall'])}"
+        lines += ["", "Indexing time, trove / peer: " + "; ".join(
+            f"{n} {ratio(trove.get('index', {}).get('wall'), r['index']['wall'])} ({peer_note(n, res)})"
             for n, r in e["tools"].items() if n != "trove" and r.get("index")), ""]
         jsonl, tcli = e["tools"].get("trove-jsonl", {}), e["tools"].get("tantivy-cli", {})
         if jsonl.get("index") and tcli.get("index"):
             lines += ["Same JSON lines in, trove-jsonl / tantivy-cli: "
                       f"{ratio(jsonl['index']['wall'], tcli['index']['wall'])} wall, "
-                      f"{ratio(jsonl['index']['cpu'], tcli['index']['cpu'])} CPU.", ""]
+                      f"{ratio(jsonl['index']['cpu'], tcli['index']['cpu'])} CPU "
+                      f"({peer_note('tantivy-cli', res)}).", ""]
         kinds = ["one term", "two terms", "phrase", "dated"]
         lines += ["Query latency as a whole process (start, open, search, print 10 hits; p50 / p95 "
                   f"over the queries of each kind, hyperfine; the tools timed in turn, query by query):", "",
@@ -694,17 +725,32 @@ def write_report(res):
             for k in kinds:
                 q = r["queries"].get(k)
                 cells.append(f"{fmt_ms(q['p50'])} / {fmt_ms(q['p95'])}" if q else "n/a")
-            lines.append(f"| {name} | " + " | ".join(cells) + f" | {fmt_ms(r.get('batch_per_query'))} |")
+            shown = f"{name} (not ranked)" if name in UNRANKED else name
+            lines.append(f"| {shown} | " + " | ".join(cells) + f" | {fmt_ms(r.get('batch_per_query'))} |")
+        unranked = [f"{n}: {why}" for n, why in UNRANKED.items() if e["tools"].get(n, {}).get("queries")]
+        if unranked:
+            lines += ["", "Not a ranked top 10, so in no ratio: " + "; ".join(unranked) + "."]
         for own in ("trove", "trove-static"):
             t1 = e["tools"].get(own, {}).get("queries", {}).get("one term", {}).get("p50")
             if t1 is None:
                 continue
-            lines += ["", f"One-term query p50, {own} / peer: " + ", ".join(
-                f"{n} {ratio(t1, r['queries'].get('one term', {}).get('p50'))}"
+            lines += ["", f"One-term query p50, {own} / peer: " + "; ".join(
+                f"{n} {ratio(t1, r['queries'].get('one term', {}).get('p50'))} ({peer_note(n, res)})"
                 for n, r in e["tools"].items()
-                if not n.startswith("trove") and r.get("queries"))]
+                if not n.startswith("trove") and n not in UNRANKED and r.get("queries"))]
         lines += [""]
-    (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n")
+    # Sections written by hand (measurements of other scripts) stay below the marker.
+    kept = ""
+    report = BENCH / "RESULTS.md"
+    if report.exists():
+        old = report.read_text()
+        at = old.find(HAND_MARKER)
+        if at >= 0:
+            kept = old[at:]
+    report.write_text("\n".join(lines) + "\n" + kept)
+
+
+HAND_MARKER = "<!-- Below: sections not written by bench/bench.py (it keeps them as they are). -->"
 
 
 def plot(res):

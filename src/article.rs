@@ -23,10 +23,18 @@ pub enum Format {
     /// One RFC 822 message (.eml, Usenet posts).
     Email,
     Mbox,
+    /// A Word document (DOCX, DOTX, DOCM).
+    Docx,
+    /// An OpenDocument text (ODT, OTT).
+    Odt,
+    /// An EPUB e-book.
+    Epub,
+    /// A zip or tar archive (possibly compressed): its members are documents.
+    Archive,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 11] = [
         Format::Text,
         Format::Html,
         Format::Markdown,
@@ -34,6 +42,10 @@ impl Format {
         Format::JsonLines,
         Format::Email,
         Format::Mbox,
+        Format::Docx,
+        Format::Odt,
+        Format::Epub,
+        Format::Archive,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +57,10 @@ impl Format {
             Format::JsonLines => "jsonl",
             Format::Email => "email",
             Format::Mbox => "mbox",
+            Format::Docx => "docx",
+            Format::Odt => "odt",
+            Format::Epub => "epub",
+            Format::Archive => "archive",
         }
     }
 

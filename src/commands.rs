@@ -199,6 +199,13 @@ pub fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
                 };
             }
         }
+        Item::Skipped { member, reason } => {
+            eprintln!(
+                "trove: skipped {}: {}",
+                term::message(&member),
+                term::message(&reason)
+            );
+        }
         Item::Bad { reason } => {
             *errors += 1;
             eprintln!(

@@ -147,6 +147,15 @@ impl IndexReporter {
                     self.say(&format!("skipped {}: {reason}", trove::term::path(path)))
                 }
             }
+            Event::SkippedMember { member, reason } => {
+                if self.verbose {
+                    self.say(&format!(
+                        "skipped {}: {}",
+                        trove::term::message(member),
+                        trove::term::message(reason)
+                    ))
+                }
+            }
             Event::Failed { error } => self.error(error.path(), &display_chain(error)),
             Event::DuplicateInFile { id, path } => {
                 if !self.quiet {

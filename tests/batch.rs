@@ -306,63 +306,75 @@ fn spawn_index(env: &TestEnv, args: &[&str]) -> Child {
 
 #[test]
 fn kill_9_at_any_moment_leaves_a_usable_index_that_converges() {
-    let env = TestEnv::new();
-    let total = 1500;
-    write_many(&env, "big", total);
+    // Killed at several moments of a run; a faster machine gets more files, until some
+    // kill lands between two commits (else the test fails: it would not have tested
+    // an index killed mid-run).
     let mut partial_seen = false;
-    for delay_ms in [30, 120, 300, 600, 1000, 1600] {
-        let mut child = spawn_index(&env, &["--commit-every", "40", "big"]);
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
-        // The index opens and searches at its last commit (or does not exist yet).
-        if env.path("index/meta.json").exists() {
-            let out = env.run(&["search", "--json", "--limit", "100000", "*"]);
-            assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
-            let n = all_ids(&env).len();
-            assert!(n <= total);
-            partial_seen |= n > 0 && n < total;
+    for total in [1500, 6000, 24000] {
+        let env = TestEnv::new();
+        write_many(&env, "big", total);
+        for delay_ms in [30, 120, 300, 600, 1000, 1600] {
+            let mut child = spawn_index(&env, &["--commit-every", "40", "big"]);
+            std::thread::sleep(Duration::from_millis(delay_ms));
+            let _ = child.kill(); // SIGKILL
+            let _ = child.wait();
+            // The index opens and searches at its last commit (or does not exist yet).
+            if env.path("index/meta.json").exists() {
+                let out = env.run(&["search", "--json", "--limit", "100000", "*"]);
+                assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+                let n = all_ids(&env).len();
+                assert!(n <= total);
+                partial_seen |= n > 0 && n < total;
+            }
+            // Dirty state is fine too: every run after a kill converges.
         }
-        // Dirty state is fine too: every run after a kill converges.
+        let out = env.index(&["big"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let ids = all_ids(&env);
+        assert_eq!(ids.len(), total);
+        // And stays converged, reading nothing.
+        let (again, _) = summary(&env, &["big"]);
+        assert_eq!(again["total_documents"], total);
+        assert_eq!(again["files"], 0);
+        if partial_seen {
+            return;
+        }
     }
-    let out = env.index(&["big"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let ids = all_ids(&env);
-    assert_eq!(ids.len(), total);
-    // And stays converged, reading nothing.
-    let (again, _) = summary(&env, &["big"]);
-    assert_eq!(again["total_documents"], total);
-    assert_eq!(again["files"], 0);
-    println!("kill -9 test: a partial commit was observed: {partial_seen}");
+    panic!("no kill landed between two commits, even with 24,000 files: nothing was tested");
 }
 
 #[test]
 fn sigterm_commits_what_is_done_and_exits_130() {
-    let env = TestEnv::new();
-    write_many(&env, "big", 3000);
-    let child = spawn_index(&env, &["--commit-every", "100000", "big"]);
-    std::thread::sleep(Duration::from_millis(700));
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    if out.status.code() == Some(0) {
-        // The machine was fast enough to finish first: nothing to check.
-        assert_eq!(all_ids(&env).len(), 3000);
+    // A machine fast enough to finish before the signal gets more files; one that
+    // always finishes first fails the test (it would have checked nothing).
+    for total in [3000, 12000, 48000] {
+        let env = TestEnv::new();
+        write_many(&env, "big", total);
+        let child = spawn_index(&env, &["--commit-every", "100000", "big"]);
+        std::thread::sleep(Duration::from_millis(700));
+        let status = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        if out.status.code() == Some(0) {
+            assert_eq!(all_ids(&env).len(), total);
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(130), "{err}");
+        assert!(err.contains("interrupted"), "{err}");
+        let done = all_ids(&env).len();
+        assert!(done > 0 && done < total, "committed {done}");
+        // The next run reads only what was not done.
+        let (rest, code) = summary(&env, &["big"]);
+        assert_eq!(code, 0);
+        assert_eq!(rest["total_documents"], total);
+        assert!(rest["unchanged"].as_u64().unwrap() > 0);
         return;
     }
-    assert_eq!(out.status.code(), Some(130), "{err}");
-    assert!(err.contains("interrupted"), "{err}");
-    let done = all_ids(&env).len();
-    assert!(done > 0 && done < 3000, "committed {done}");
-    // The next run reads only what was not done.
-    let (rest, code) = summary(&env, &["big"]);
-    assert_eq!(code, 0);
-    assert_eq!(rest["total_documents"], 3000);
-    assert!(rest["unchanged"].as_u64().unwrap() > 0);
+    panic!("every run finished before SIGTERM, even with 48,000 files: nothing was tested");
 }
 
 /// SIGTERM while one big JSON Lines file is being read (once, a commit of such a file
@@ -370,9 +382,19 @@ fn sigterm_commits_what_is_done_and_exits_130() {
 /// committed, exit 130, and the next run completes it.
 #[test]
 fn sigterm_stops_the_reading_of_one_big_file_at_once() {
+    for total in [200_000, 800_000] {
+        if sigterm_during_one_big_file(total) {
+            return;
+        }
+    }
+    panic!("every run finished before SIGTERM, even with 800,000 records: nothing was tested");
+}
+
+/// One try of the test above; false when the run finished before the signal.
+fn sigterm_during_one_big_file(total: usize) -> bool {
     let env = TestEnv::new();
     let mut text = String::new();
-    for i in 0..200_000 {
+    for i in 0..total {
         text.push_str(&format!("{{\"id\":\"r{i}\",\"title\":\"w{i}\"}}\n"));
     }
     env.write("big/records.jsonl", text);
@@ -387,7 +409,7 @@ fn sigterm_stops_the_reading_of_one_big_file_at_once() {
     let out = child.wait_with_output().unwrap();
     let took = signalled.elapsed();
     if out.status.code() == Some(0) {
-        return; // finished before the signal: nothing to check
+        return false;
     }
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{err}");
@@ -399,7 +421,8 @@ fn sigterm_stops_the_reading_of_one_big_file_at_once() {
     );
     let (rest, code) = summary(&env, &["big"]);
     assert_eq!(code, 0);
-    assert_eq!(rest["total_documents"], 200_000);
+    assert_eq!(rest["total_documents"], total);
+    true
 }
 
 #[test]

@@ -29,6 +29,7 @@ fn parse_all(path: &Path) -> (Vec<Article>, usize, usize) {
                 bad += 1;
                 eprintln!("{}: {reason}", file.display());
             }
+            Item::Skipped { member, reason } => eprintln!("skipped {member}: {reason}"),
         })
         .expect("readable");
         if let FileOutcome::Skipped(reason) = outcome {

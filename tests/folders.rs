@@ -90,7 +90,15 @@ fn tree(env: &TestEnv) {
         "mixed/page.html.zst",
         zstd::encode_all(&b"<html><head><title>Zst page</title></head><body><p>Compressed page words.</p></body></html>"[..], 3).unwrap(),
     );
-    env.write("mixed/bundle.tar.gz", gzip(b"not really a tar"));
+    let mut tar = tar::Builder::new(Vec::new());
+    let inside = b"Inside the tar\n\nA member of an archive.\n";
+    let mut header = tar::Header::new_gnu();
+    header.set_size(inside.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    tar.append_data(&mut header, "docs/inside.txt", &inside[..])
+        .unwrap();
+    env.write("mixed/bundle.tar.gz", gzip(&tar.into_inner().unwrap()));
     env.copy_fixture("folders/bomb.txt.gz", "mixed/bomb.txt.gz");
     // Not articles: JSON that is no record.
     env.write(
@@ -129,13 +137,13 @@ fn every_file_is_judged_by_its_content_and_nothing_stops_the_batch() {
     );
     assert_eq!(s["bad_records"], 0, "{s}");
     // 8 text files, page.php, message, changelog.gz, notes.md.bz2, records.jsonl.xz,
-    // page.html.zst, openapi.json, list.json, turkish.txt: 17 files, 18 documents.
-    assert_eq!(s["files"], 17, "{s}");
-    assert_eq!(s["documents"], 18, "{s}");
+    // page.html.zst, openapi.json, list.json, turkish.txt, bundle.tar.gz: 18 files, 19
+    // documents.
+    assert_eq!(s["files"], 18, "{s}");
+    assert_eq!(s["documents"], 19, "{s}");
     assert_eq!(
         s["skipped"],
         serde_json::json!({
-            "archive": 1,
             "binary": 1,
             "decompression bomb (expands over 100:1)": 1,
             "document format trove does not read yet": 1,
@@ -157,6 +165,10 @@ fn every_file_is_judged_by_its_content_and_nothing_stops_the_batch() {
     assert_eq!(title_of("notes.md.bz2"), ["Notes in Markdown"]);
     assert_eq!(title_of("page.html.zst"), ["Zst page"]);
     assert_eq!(title_of("page.php"), ["A page"]);
+    assert_eq!(
+        title_of("bundle.tar.gz/docs/inside.txt"),
+        ["Inside the tar"]
+    );
     assert_eq!(title_of("message"), ["A message"]);
     assert_eq!(title_of("openapi.json"), ["Pet store API"]);
     assert_eq!(title_of("list.json"), ["list.json"]);

@@ -240,3 +240,90 @@ fn queries_never_panic() {
         })
         .unwrap();
 }
+
+/// `text` escaped for XML content.
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A DOCX made of one paragraph of `text`, with `title` as its core title.
+fn docx_of(title: &str, text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("[Content_Types].xml", options).unwrap();
+    zip.write_all(b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>").unwrap();
+    zip.start_file("word/document.xml", options).unwrap();
+    let doc = format!(
+        "<?xml version=\"1.0\"?><w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p></w:body></w:document>",
+        xml_escape(text)
+    );
+    zip.write_all(doc.as_bytes()).unwrap();
+    zip.start_file("docProps/core.xml", options).unwrap();
+    let core = format!(
+        "<?xml version=\"1.0\"?><cp:coreProperties xmlns:cp=\"cp\" xmlns:dc=\"dc\"><dc:title>{}</dc:title></cp:coreProperties>",
+        xml_escape(title)
+    );
+    zip.write_all(core.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// Characters XML 1.0 can hold (no controls but tab, newline and return).
+fn xml_text() -> impl Strategy<Value = String> {
+    text().prop_map(|s| {
+        s.chars()
+            .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
+            .filter(|c| !matches!(c, '\u{fffe}' | '\u{ffff}'))
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn office_parser_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
+        for format in [trove::Format::Docx, trove::Format::Odt, trove::Format::Epub] {
+            let _ = trove::ingest::office::parse(&bytes, format);
+        }
+    }
+
+    #[test]
+    fn docx_text_in_any_script_comes_back(title in xml_text(), body in xml_text()) {
+        let doc = trove::ingest::office::parse(&docx_of(&title, &body), trove::Format::Docx)
+            .expect("a well-formed DOCX");
+        let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        prop_assert_eq!(squeeze(&doc.title), squeeze(&title));
+        // The body's words come back, unless one of its lines is the title (a title
+        // block above the text, left out).
+        let title_key = squeeze(&title).to_lowercase();
+        let collides = body.lines().any(|l| squeeze(l).to_lowercase() == title_key);
+        let body_words = squeeze(&body);
+        if !collides {
+            prop_assert!(
+                squeeze(&doc.body).contains(&body_words),
+                "{:?} -> {:?}",
+                body,
+                doc.body
+            );
+        }
+    }
+
+    #[test]
+    fn archive_member_names_never_climb_out(name in "(?s)\\PC{0,60}|(\\.\\./|/|\\./|[a-zé東]{1,3}/){0,6}[a-z]{0,4}") {
+        if let Some(clean) = trove::ingest::archive::clean_name(&name) {
+            prop_assert!(!clean.starts_with('/'));
+            prop_assert!(clean.split('/').all(|p| !p.is_empty() && p != ".." && p != "."));
+        }
+    }
+
+    #[test]
+    fn sniffing_zip_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        let mut head = b"PK\x03\x04".to_vec();
+        head.extend(bytes);
+        let _ = trove::ingest::sniff::zip_document(&head);
+        let _ = trove::ingest::sniff::archive_kind("", &head);
+    }
+}

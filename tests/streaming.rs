@@ -35,7 +35,7 @@ fn a_million_record_json_array_is_streamed() {
     let (mut docs, mut bad) = (0usize, 0usize);
     let outcome = ingest::read_file(&path, &mut |item| match item {
         Item::Doc { .. } => docs += 1,
-        Item::Bad { .. } => bad += 1,
+        Item::Bad { .. } | Item::Skipped { .. } => bad += 1,
     })
     .unwrap();
     assert!(matches!(outcome, FileOutcome::Read { .. }));

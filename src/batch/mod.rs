@@ -112,6 +112,8 @@ pub enum Event<'a> {
     },
     /// A record inside a file could not be read; the rest of the file goes on.
     BadRecord { path: &'a Path, reason: &'a str },
+    /// A member of an archive was left out on purpose (a link, an image, a bomb).
+    SkippedMember { member: &'a str, reason: &'a str },
     /// A file could not be read; the batch goes on.
     Failed { error: &'a IngestError },
     /// Two files hold the same document (same id or source URL); one version is kept:
@@ -696,6 +698,17 @@ impl Run<'_, '_> {
                     });
                 }
                 self.write(&article, key, mtime_ns)?;
+            }
+            Item::Skipped { member, reason } => {
+                (self.on_event)(Event::SkippedMember {
+                    member: &member,
+                    reason: &reason,
+                });
+                *self
+                    .summary
+                    .skipped
+                    .entry(format!("archive member: {reason}"))
+                    .or_default() += 1;
             }
             Item::Bad { reason } => {
                 self.summary.bad_records += 1;

@@ -5,6 +5,7 @@
 //! Files that hold many records (JSON Lines, JSON arrays, mbox) are streamed: each
 //! document goes to the caller's sink as soon as it is parsed.
 
+pub mod archive;
 pub mod compressed;
 pub mod decode;
 pub mod email;
@@ -12,6 +13,7 @@ pub mod extracted;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod office;
 pub mod print;
 pub mod rules;
 pub mod sniff;
@@ -28,6 +30,7 @@ use std::path::{Path, PathBuf};
 
 use crate::article::{file_url, Article, Format};
 use crate::error::IngestError;
+use crate::term;
 
 /// Files of a single-document format larger than this are skipped, not read (the
 /// default of `--max-file-size`). Streamed formats (JSON Lines, JSON, mbox) have no file
@@ -46,6 +49,9 @@ pub enum Item {
     },
     /// A record that could not be read (a bad JSON line); the rest of the file goes on.
     Bad { reason: String },
+    /// A member of an archive left out on purpose (a link, an image, a bomb), with its
+    /// path inside the archive.
+    Skipped { member: String, reason: String },
 }
 
 /// Which formats a run reads (`-t/--type`, `-T/--type-not`), as a set of [`Format`]s.
@@ -131,10 +137,7 @@ impl<R: Read> Read for HashingReader<R> {
 
 /// The xxh3-64 hash of a file's content, as `FileOutcome::Read` reports it.
 pub fn hash_file(path: &Path) -> Result<u64, IngestError> {
-    let read_err = |source| IngestError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
+    let read_err = read_error(path);
     let mut reader = HashingReader {
         inner: File::open(path).map_err(read_err)?,
         hasher: xxhash_rust::xxh3::Xxh3::new(),
@@ -162,10 +165,7 @@ pub struct OpenFile {
 /// of a kind that is never text (by its extension) is skipped without being opened,
 /// unless `named` on the command line.
 pub fn open_file(path: &Path, named: bool) -> Result<Result<OpenFile, SkipReason>, IngestError> {
-    let read_err = |source| IngestError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
+    let read_err = read_error(path);
     let by_extension = match sniff::by_extension(&sniff::extension(path), named) {
         Some(Err(reason)) => return Ok(Err(reason)),
         Some(Ok(format)) => Some(format),
@@ -233,7 +233,10 @@ pub fn read_path(
 const HEAD_BYTES: usize = 64 * 1024;
 
 fn streamed(format: Format) -> bool {
-    matches!(format, Format::JsonLines | Format::Json | Format::Mbox)
+    matches!(
+        format,
+        Format::JsonLines | Format::Json | Format::Mbox | Format::Archive
+    )
 }
 
 /// Reads a file opened by [`open_file`], as [`read_file_with`] does, inside a guard: a
@@ -260,10 +263,7 @@ fn read_open_unguarded(
     limits: Limits,
     sink: &mut dyn FnMut(Item),
 ) -> Result<FileOutcome, IngestError> {
-    let read_err = |source| IngestError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
+    let read_err = read_error(path);
     let OpenFile {
         mut file,
         by_extension,
@@ -296,6 +296,9 @@ fn read_open_unguarded(
         Ok(f) => f,
         Err(reason) => return Ok(FileOutcome::Skipped(reason)),
     };
+    if format == Format::Archive {
+        return read_archive(path, file, bytes, limits, sink);
+    }
     let location = canonical_path(path);
     let origin = Origin::File(&location);
     let mut records = |n, r| sink(to_item(r, &origin, n, format));
@@ -348,14 +351,38 @@ fn read_compressed(
     limits: Limits,
     sink: &mut dyn FnMut(Item),
 ) -> Result<FileOutcome, IngestError> {
-    let read_err = |source| IngestError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
+    let read_err = read_error(path);
     let inner = compressed::inner_name(path);
     let inner_ext = sniff::extension(&inner);
     if inner_ext == "tar" {
-        return Ok(FileOutcome::Skipped(SkipReason::Kind("archive")));
+        if !limits.types.allows(Format::Archive) {
+            return Ok(FileOutcome::Skipped(SkipReason::Excluded));
+        }
+        let data = compressed::decompress(codec, std::io::Cursor::new(head).chain(&file))
+            .map_err(read_err)?;
+        let location = canonical_path(path);
+        let budget = archive::Budget::new(limits.max_file_bytes);
+        let mut data = data;
+        let result = archive::tar_members(&mut data, &budget, &mut |e| {
+            archive_member(&location, e, 1, limits, &budget, sink)
+        });
+        if let Err(reason) = result {
+            sink(Item::Bad { reason });
+        }
+        // The rest of the stream (tar's end blocks), for the hash of the whole file.
+        if let Err(e) = std::io::copy(&mut data, &mut std::io::sink()) {
+            if compressed::is_bomb(&e) {
+                return Ok(FileOutcome::Skipped(SkipReason::Bomb {
+                    ratio: compressed::MAX_RATIO,
+                }));
+            }
+            return Err(read_err(e));
+        }
+        let hash = finish_hash(data, &file).map_err(read_err)?;
+        return Ok(FileOutcome::Read {
+            format: Format::Archive,
+            hash,
+        });
     }
     match sniff::by_extension(&inner_ext, named) {
         Some(Err(reason)) => return Ok(FileOutcome::Skipped(reason)),
@@ -422,6 +449,181 @@ fn read_compressed(
     Ok(FileOutcome::Read { format, hash })
 }
 
+/// Reads a zip or tar file's members as documents (see `archive`): each is parsed as a
+/// file of its own, at the path `archive.zip/inner/path`, archives inside to
+/// `archive::MAX_NESTING` levels. The hash is of the archive's own bytes.
+fn read_archive(
+    path: &Path,
+    mut file: File,
+    head: Vec<u8>,
+    limits: Limits,
+    sink: &mut dyn FnMut(Item),
+) -> Result<FileOutcome, IngestError> {
+    use std::io::{Seek, SeekFrom};
+    let read_err = read_error(path);
+    let location = canonical_path(path);
+    let budget = archive::Budget::new(limits.max_file_bytes);
+    let kind = sniff::archive_kind(&sniff::extension(path), &head).unwrap_or(archive::Kind::Zip);
+    let mut on = |e| archive_member(&location, e, 1, limits, &budget, sink);
+    let hash = match kind {
+        archive::Kind::Zip => {
+            file.seek(SeekFrom::Start(0)).map_err(read_err)?;
+            let result = archive::zip_members(BufReader::new(&file), &budget, &mut on);
+            if let Err(reason) = result {
+                on(archive::Entry::Failed { reason });
+            }
+            file.seek(SeekFrom::Start(0)).map_err(read_err)?;
+            let mut hashing = HashingReader {
+                inner: &file,
+                hasher: xxhash_rust::xxh3::Xxh3::new(),
+            };
+            std::io::copy(&mut hashing, &mut std::io::sink()).map_err(read_err)?;
+            hashing.hasher.digest()
+        }
+        archive::Kind::Tar => {
+            let mut hashing = HashingReader {
+                inner: std::io::Cursor::new(head).chain(&file),
+                hasher: xxhash_rust::xxh3::Xxh3::new(),
+            };
+            let result = archive::tar_members(&mut hashing, &budget, &mut on);
+            if let Err(reason) = result {
+                on(archive::Entry::Failed { reason });
+            }
+            std::io::copy(&mut hashing, &mut std::io::sink()).map_err(read_err)?;
+            hashing.hasher.digest()
+        }
+    };
+    Ok(FileOutcome::Read {
+        format: Format::Archive,
+        hash,
+    })
+}
+
+/// One entry of an archive (at nesting `depth`) to the sink: a member parsed as the file
+/// `location/name`, a nested archive read in turn, or a member left out.
+fn archive_member(
+    location: &Path,
+    entry: archive::Entry,
+    depth: usize,
+    limits: Limits,
+    budget: &archive::Budget,
+    sink: &mut dyn FnMut(Item),
+) {
+    let (name, mut bytes) = match entry {
+        archive::Entry::Skipped { name, reason } => {
+            let member = display_member(location, &name);
+            sink(Item::Skipped { member, reason });
+            return;
+        }
+        archive::Entry::Failed { reason } => {
+            sink(Item::Bad { reason });
+            return;
+        }
+        archive::Entry::Member { name, bytes } => (name, bytes),
+    };
+    let mut joined = location.join(&name);
+    // A compressed member (`notes.md.gz`, `old.tar.gz`) is read through its codec.
+    if let Some(codec) = compressed::codec(&sniff::extension(&joined), &bytes) {
+        let mut out = Vec::new();
+        let limit = limits.max_file_bytes;
+        let read = compressed::decompress(codec, std::io::Cursor::new(&bytes[..]))
+            .and_then(|d| d.take(limit + 1).read_to_end(&mut out));
+        match read {
+            Ok(_) if out.len() as u64 > limit => {
+                let reason = SkipReason::TooLarge(limit).to_string();
+                sink(Item::Skipped {
+                    member: display_member(location, &name),
+                    reason,
+                });
+                return;
+            }
+            Ok(_) => {
+                joined = compressed::inner_name(&joined);
+                bytes = out;
+            }
+            Err(e) => {
+                let reason = if compressed::is_bomb(&e) {
+                    (SkipReason::Bomb {
+                        ratio: compressed::MAX_RATIO,
+                    })
+                    .to_string()
+                } else {
+                    format!("cannot decompress it: {e}")
+                };
+                sink(Item::Skipped {
+                    member: display_member(location, &name),
+                    reason,
+                });
+                return;
+            }
+        }
+    }
+    let head = &bytes[..bytes.len().min(HEAD_BYTES)];
+    let format = match allowed_format(&joined, head, limits) {
+        Ok(f) => f,
+        Err(SkipReason::Excluded) => return,
+        Err(reason) => {
+            sink(Item::Skipped {
+                member: term::lossless(&joined),
+                reason: reason.to_string(),
+            });
+            return;
+        }
+    };
+    if format == Format::Archive {
+        let kind = sniff::archive_kind(&sniff::extension(&joined), head);
+        match kind {
+            Some(kind) if depth < archive::MAX_NESTING => {
+                let result = archive::members_of_bytes(kind, &bytes, budget, &mut |e| {
+                    archive_member(&joined, e, depth + 1, limits, budget, sink)
+                });
+                if let Err(reason) = result {
+                    sink(Item::Bad {
+                        reason: format!("{}: {reason}", term::lossless(&joined)),
+                    });
+                }
+            }
+            _ => sink(Item::Skipped {
+                member: term::lossless(&joined),
+                reason: format!(
+                    "an archive nested more than {} levels deep",
+                    archive::MAX_NESTING
+                ),
+            }),
+        }
+        return;
+    }
+    let origin = Origin::File(&joined);
+    let mut records = |n, r| sink(to_item(r, &origin, n, format));
+    if streamed(format) {
+        if let Err(e) = read_records(format, &bytes[..], &mut records) {
+            records(None, Err(format!("cannot read it: {e}")));
+        }
+    } else if let Some(reason) = parse_whole(&bytes, format, &joined, &mut records) {
+        sink(Item::Skipped {
+            member: term::lossless(&joined),
+            reason: reason.to_string(),
+        });
+    }
+}
+
+/// A member's path as shown: the archive's path and the member's name.
+fn display_member(location: &Path, name: &str) -> String {
+    if name.is_empty() {
+        term::lossless(location)
+    } else {
+        term::lossless(&location.join(name))
+    }
+}
+
+/// Turns an I/O error while reading `path` into an error that names it.
+fn read_error(path: &Path) -> impl Fn(std::io::Error) -> IngestError + Copy + '_ {
+    move |source| IngestError::Read {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
 /// The format of a file, from its name and first bytes, when `-t`/`-T` let it through.
 fn allowed_format(name: &Path, head: &[u8], limits: Limits) -> Result<Format, SkipReason> {
     let format = sniff::detect(name, head)?;
@@ -456,6 +658,11 @@ fn parse_whole(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    if matches!(format, Format::Docx | Format::Odt | Format::Epub) {
+        // A damaged document is a bad file, said as such, not a skip.
+        records(None, office::parse(bytes, format));
+        return None;
+    }
     match parse_document(bytes, format, &file_name) {
         Ok(doc) => {
             records(None, Ok(doc));
@@ -546,6 +753,10 @@ pub fn parse_document(
             html::parse(&decode::decode(bytes, declared.as_deref())?)
         }
         Format::Markdown => markdown::parse(&decode::decode(bytes, None)?, file_name),
+        Format::Docx | Format::Odt | Format::Epub => {
+            office::parse(bytes, format).map_err(|_| SkipReason::Binary)?
+        }
+        Format::Archive => return Err(SkipReason::Kind("archive")),
         Format::Text | Format::Json | Format::JsonLines | Format::Mbox => {
             let text = decode::decode(bytes, None)?;
             if text.trim().is_empty() {

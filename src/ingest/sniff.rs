@@ -51,15 +51,14 @@ const BINARY_KINDS: &[(&str, &[&str])] = &[
     (
         "archive",
         &[
-            "7z", "apk", "cab", "cpio", "deb", "dmg", "iso", "jar", "rar", "rpm", "tar", "tbz",
-            "tbz2", "tgz", "txz", "tzst", "war", "zip",
+            "7z", "apk", "cab", "cpio", "deb", "dmg", "iso", "jar", "rar", "rpm", "war",
         ],
     ),
     (
         "document format trove does not read yet",
         &[
-            "doc", "docx", "epub", "key", "numbers", "odp", "ods", "odt", "pages", "pdf", "ppt",
-            "pptx", "rtf", "xls", "xlsx",
+            "doc", "key", "numbers", "odp", "ods", "pages", "pdf", "ppt", "pptx", "rtf", "xls",
+            "xlsx",
         ],
     ),
 ];
@@ -93,6 +92,13 @@ pub fn type_list() -> Vec<(Format, &'static [&'static str])> {
                 Format::JsonLines => &["jsonl", "ndjson", "jsonlines"],
                 Format::Email => &["eml"],
                 Format::Mbox => &["mbox", "mbx"],
+                Format::Docx => &["docx", "dotx", "docm", "dotm"],
+                Format::Odt => &["odt", "ott"],
+                Format::Epub => &["epub"],
+                Format::Archive => &[
+                    "zip", "tar", "tgz", "tbz2", "txz", "tzst", "tar.gz", "tar.bz2", "tar.xz",
+                    "tar.zst",
+                ],
             };
             (f, exts)
         })
@@ -108,6 +114,10 @@ pub fn format_of_extension(ext: &str) -> Option<Format> {
         "json" => Format::Json,
         "eml" => Format::Email,
         "mbox" | "mbx" => Format::Mbox,
+        "docx" | "dotx" | "docm" | "dotm" => Format::Docx,
+        "odt" | "ott" => Format::Odt,
+        "epub" => Format::Epub,
+        "zip" | "tar" => Format::Archive,
         _ => return None,
     })
 }
@@ -134,6 +144,12 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<Format, SkipReason> {
     if head.is_empty() {
         return Err(SkipReason::Empty);
     }
+    if let Some(format) = zip_document(head) {
+        return Ok(format);
+    }
+    if archive_kind("", head).is_some() {
+        return Ok(Format::Archive);
+    }
     if is_binary(head) {
         return Err(SkipReason::Binary);
     }
@@ -145,6 +161,59 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<Format, SkipReason> {
         }
     }
     Ok(Format::Text)
+}
+
+/// The two kinds of archive trove reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchiveKind {
+    Zip,
+    Tar,
+}
+
+/// The kind of archive a file is, from its (inner) extension or its first bytes.
+pub fn archive_kind(ext: &str, head: &[u8]) -> Option<ArchiveKind> {
+    match ext {
+        "zip" => return Some(ArchiveKind::Zip),
+        "tar" => return Some(ArchiveKind::Tar),
+        _ => {}
+    }
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return Some(ArchiveKind::Zip);
+    }
+    // POSIX and GNU tar: "ustar" at offset 257.
+    if head.get(257..262) == Some(b"ustar") {
+        return Some(ArchiveKind::Tar);
+    }
+    None
+}
+
+/// A Word, OpenDocument or EPUB file from its first bytes: a zip whose first entry says
+/// what it holds (`mimetype` for OpenDocument and EPUB, `[Content_Types].xml` or `word/`
+/// for Word, as their producers write them).
+pub fn zip_document(head: &[u8]) -> Option<Format> {
+    if !head.starts_with(b"PK\x03\x04") || head.len() < 30 {
+        return None;
+    }
+    let name_len = u16::from_le_bytes([head[26], head[27]]) as usize;
+    let extra_len = u16::from_le_bytes([head[28], head[29]]) as usize;
+    let name = head.get(30..30 + name_len)?;
+    if name == b"mimetype" {
+        // Stored uncompressed right after the header, as both standards require.
+        let start = 30 + name_len + extra_len;
+        let data = &head[start.min(head.len())..];
+        if data.starts_with(b"application/epub+zip") {
+            return Some(Format::Epub);
+        }
+        if data.starts_with(b"application/vnd.oasis.opendocument.text") {
+            return Some(Format::Odt);
+        }
+        return None;
+    }
+    let window = &head[..head.len().min(64 * 1024)];
+    let word_first = name == b"[Content_Types].xml"
+        || name.starts_with(b"word/")
+        || name.starts_with(b"docProps/");
+    (word_first && contains(window, b"word/")).then_some(Format::Docx)
 }
 
 /// Recognises HTML, mbox, e-mail, front-matter Markdown and JSON from their first bytes.
@@ -347,9 +416,11 @@ mod tests {
         );
         assert_eq!(by_extension("png", true), None);
         assert_eq!(
-            by_extension("zip", false),
+            by_extension("rar", false),
             Some(Err(SkipReason::Kind("archive")))
         );
+        assert_eq!(by_extension("zip", false), Some(Ok(Format::Archive)));
+        assert_eq!(by_extension("docx", false), Some(Ok(Format::Docx)));
         assert_eq!(by_extension("0", false), None);
         assert_eq!(by_extension("html", true), Some(Ok(Format::Html)));
         assert_eq!(sniff("a.txt", ""), Err(SkipReason::Empty));

@@ -91,34 +91,31 @@ pub(super) fn date_problem(text: &str) -> String {
 pub(super) fn lower_bound(
     b: UserInputBound,
 ) -> std::result::Result<(UserInputBound, bool), String> {
-    let p = |s: &str| parse_period(s).ok_or_else(|| date_problem(s));
-    Ok(match b {
-        UserInputBound::Inclusive(s) => {
-            let p = p(&s)?;
-            (UserInputBound::Inclusive(rfc3339(p.start)), p.calendar)
-        }
-        UserInputBound::Exclusive(s) => {
-            let p = p(&s)?;
-            (UserInputBound::Inclusive(rfc3339(p.end)), p.calendar)
-        }
-        UserInputBound::Unbounded => (UserInputBound::Unbounded, true),
-    })
+    bound(b, true)
 }
 
 /// An upper bound on a period: inclusive to its end; exclusive (`<2017`) to its start.
 pub(super) fn upper_bound(
     b: UserInputBound,
 ) -> std::result::Result<(UserInputBound, bool), String> {
-    let p = |s: &str| parse_period(s).ok_or_else(|| date_problem(s));
-    Ok(match b {
-        UserInputBound::Inclusive(s) => {
-            let p = p(&s)?;
-            (UserInputBound::Exclusive(rfc3339(p.end)), p.calendar)
-        }
-        UserInputBound::Exclusive(s) => {
-            let p = p(&s)?;
-            (UserInputBound::Exclusive(rfc3339(p.start)), p.calendar)
-        }
-        UserInputBound::Unbounded => (UserInputBound::Unbounded, true),
-    })
+    bound(b, false)
+}
+
+/// A bound on a period as a bound on instants: a lower one always includes its instant,
+/// an upper one never does; `[2017` and `<2017` fall on the period's start, `2017]` and
+/// `>2017` on its end.
+fn bound(b: UserInputBound, lower: bool) -> std::result::Result<(UserInputBound, bool), String> {
+    let (text, inclusive) = match b {
+        UserInputBound::Inclusive(s) => (s, true),
+        UserInputBound::Exclusive(s) => (s, false),
+        UserInputBound::Unbounded => return Ok((UserInputBound::Unbounded, true)),
+    };
+    let p = parse_period(&text).ok_or_else(|| date_problem(&text))?;
+    let at = rfc3339(if lower == inclusive { p.start } else { p.end });
+    let out = if lower {
+        UserInputBound::Inclusive(at)
+    } else {
+        UserInputBound::Exclusive(at)
+    };
+    Ok((out, p.calendar))
 }

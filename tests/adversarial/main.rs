@@ -363,13 +363,18 @@ mod unix {
 
     #[test]
     fn unreadable_files_and_folders_are_reported_and_the_rest_indexed() {
-        if unsafe { libc::geteuid() } == 0 {
-            // Root reads through permissions; this case cannot be staged here.
-            println!("skipped: running as root");
-            return;
-        }
         use std::os::unix::fs::PermissionsExt;
         let env = TestEnv::new();
+        // Root reads through permissions: as root, trove runs as `nobody` (setpriv),
+        // in a folder it may enter, with an index folder it may write.
+        let root = unsafe { libc::geteuid() } == 0;
+        if root {
+            std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755))
+                .unwrap();
+            std::fs::create_dir_all(env.path("index")).unwrap();
+            std::fs::set_permissions(env.path("index"), std::fs::Permissions::from_mode(0o777))
+                .unwrap();
+        }
         env.write("docs/ok.txt", "Readable zebra\n\nbody\n");
         let secret = env.write("docs/secret.txt", "Secret zebra\n\nbody\n");
         env.write("docs/closed/inner.txt", "Inner zebra\n\nbody\n");
@@ -379,12 +384,24 @@ mod unix {
             std::fs::Permissions::from_mode(0o000),
         )
         .unwrap();
-        let out = env.index(&["docs"]);
+        let out = if root {
+            std::process::Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(assert_cmd::cargo::cargo_bin("trove"))
+                .args(["index", "docs"])
+                .current_dir(env.dir.path())
+                .env_remove("TROVE_INDEX")
+                .output()
+                .expect("setpriv (util-linux) runs trove as nobody")
+        } else {
+            env.index(&["docs"])
+        };
         let err = stderr(&out);
         assert!(
             err.contains("secret.txt") && err.contains("closed"),
             "{err}"
         );
+        assert_eq!(out.status.code(), Some(2), "{err}");
         assert_eq!(env.count_all(), 1);
         std::fs::set_permissions(
             env.path("docs/closed"),

@@ -131,3 +131,11 @@ pub fn parse(html: &str) -> Extracted {
     }
     out
 }
+
+/// The visible text of an HTML or XHTML document (an e-book's chapter), without
+/// readability or metadata: elements nested past the depth guard are flattened first.
+pub(crate) fn text_of(html: &str) -> String {
+    let flattened = flatten_deep(html, MAX_DEPTH);
+    let doc = Document::from(flattened.as_deref().unwrap_or(html));
+    visible_text(&doc)
+}

@@ -1,0 +1,252 @@
+//! Word, OpenDocument and EPUB files made by real producers (pandoc, LibreOffice:
+//! `scripts/make-doc-fixtures.sh`), and archives of them: what was put in comes out.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+
+use common::{stderr, stdout, TestEnv};
+use serde_json::Value;
+
+fn fixtures() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents")
+}
+
+fn expected() -> serde_json::Map<String, Value> {
+    let text = std::fs::read_to_string(fixtures().join("expected.json")).expect("expected.json");
+    serde_json::from_str::<Value>(&text)
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .clone()
+}
+
+fn words(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The fixtures trove reads now (PDF is not read yet).
+fn readable(name: &str) -> bool {
+    [".docx", ".dotx", ".odt", ".ott", ".epub"]
+        .iter()
+        .any(|e| name.ends_with(e))
+}
+
+#[test]
+fn each_document_gives_what_was_put_in() {
+    let env = TestEnv::new();
+    let mut checked = 0;
+    for (name, want) in expected() {
+        if !readable(&name) {
+            continue;
+        }
+        let path = fixtures().join(&name);
+        let (docs, code) = env.parse_json(&[path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{name}");
+        assert_eq!(docs.len(), 1, "{name}");
+        let doc = &docs[0];
+        assert_eq!(doc["title"], want["title"], "{name}: title");
+        assert_eq!(doc["author"], want["author"], "{name}: author");
+        let date = doc["date"].as_str().unwrap_or_default();
+        assert_eq!(
+            &date[..date.len().min(10)],
+            want["date"].as_str().unwrap(),
+            "{name}: date"
+        );
+        let body = words(doc["body"].as_str().unwrap());
+        let first = words(want["first_words"].as_str().unwrap());
+        assert!(
+            body.starts_with(&first),
+            "{name}: the body starts with the text put in, not the title block: {:?}",
+            &body[..body.len().min(200)]
+        );
+        let format = doc["format"].as_str().unwrap();
+        assert!(
+            name.contains(&format!(".{format}"))
+                || (format == "docx" && name.ends_with(".dotx"))
+                || (format == "odt" && name.ends_with(".ott")),
+            "{name}: {format}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} fixtures checked");
+}
+
+#[test]
+fn a_damaged_document_is_a_bad_file_not_a_crash() {
+    let env = TestEnv::new();
+    let whole = std::fs::read(fixtures().join("seed.pandoc.docx")).unwrap();
+    env.write("docs/truncated.docx", &whole[..whole.len() / 2]);
+    env.write("docs/garbage.odt", "PK\u{3}\u{4} not really a zip at all");
+    env.write("docs/ok.txt", "Fine text\n\nbody\n");
+    let out = env.index(&["docs"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("truncated.docx"), "{err}");
+    assert!(err.contains("garbage.odt"), "{err}");
+    assert_eq!(env.count_all(), 1);
+}
+
+fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options: zip::write::SimpleFileOptions = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in files {
+        zip.start_file(name.as_str(), options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+fn tar_gz_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut tar = tar::Builder::new(gz);
+    for (name, bytes) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, name, &bytes[..]).unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap()
+}
+
+/// (title, body) of every document in the index, sorted (the same article from two
+/// producers is there twice).
+fn contents(env: &TestEnv, index: &str) -> Vec<(String, String)> {
+    let out = env.run(&["--index", index, "export"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut all: Vec<(String, String)> = stdout(&out)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["title"].as_str().unwrap().to_string(),
+                words(v["body"].as_str().unwrap()),
+            )
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn archives_index_what_their_loose_files_do_and_follow_their_changes() {
+    let env = TestEnv::new();
+    let names: Vec<String> = expected()
+        .keys()
+        .filter(|n| readable(n))
+        .take(8)
+        .cloned()
+        .collect();
+    let files: Vec<(String, Vec<u8>)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let inner = format!("dir{}/{n}", i % 2);
+            (inner, std::fs::read(fixtures().join(n)).unwrap())
+        })
+        .collect();
+    for (name, bytes) in &files {
+        env.write(&format!("loose/{name}"), bytes);
+    }
+    env.write("a/docs.zip", zip_of(&files));
+    env.write("t/docs.tar.gz", tar_gz_of(&files));
+    for (index, path) in [("il", "loose"), ("iz", "a"), ("it", "t")] {
+        let out = env.run(&["--index", index, "index", "-q", path]);
+        assert_eq!(out.status.code(), Some(0), "{path}: {}", stderr(&out));
+    }
+    let loose = contents(&env, "il");
+    assert_eq!(loose.len(), files.len());
+    assert_eq!(
+        contents(&env, "iz"),
+        loose,
+        "the zip gives the loose files' documents"
+    );
+    assert_eq!(
+        contents(&env, "it"),
+        loose,
+        "the tar.gz gives the loose files' documents"
+    );
+
+    // Shown and searchable by their path inside the archive.
+    let (hits, _) = env.search_json(&["--index", "iz", "--fields", "path", "--limit", "100", "*"]);
+    let paths: Vec<&str> = hits.iter().map(|h| h["path"].as_str().unwrap()).collect();
+    assert!(
+        paths.iter().all(|p| p.contains("/a/docs.zip/dir")),
+        "{paths:?}"
+    );
+
+    // Nothing changed: nothing read.
+    let out = env.run(&["--index", "iz", "index", "--json", "a"]);
+    let summary: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(summary["files"], 0);
+    assert_eq!(summary["unchanged"], 1);
+
+    // A member removed from the archive leaves the index.
+    env.write("a/docs.zip", zip_of(&files[1..]));
+    let out = env.run(&["--index", "iz", "index", "--json", "a"]);
+    let summary: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(summary["deleted"], 1, "{summary}");
+    assert_eq!(summary["total_documents"], files.len() - 1);
+}
+
+#[test]
+fn hostile_archives_are_bounded_and_never_climb_out() {
+    let env = TestEnv::new();
+    // A bomb: 40 MB of zeros deflate to a few tens of kilobytes.
+    let bomb = zip_of(&[
+        ("zeros.txt".to_string(), vec![b'0'; 40 << 20]),
+        (
+            "fine.txt".to_string(),
+            b"Fine member text\n\nbody\n".to_vec(),
+        ),
+    ]);
+    env.write("b/bomb.zip", bomb);
+    // A tar whose names climb out and whose links point out.
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_old();
+    let body = b"Escaped name text\n\nbody\n";
+    {
+        let name = b"../../escape.txt";
+        header.as_old_mut().name[..name.len()].copy_from_slice(name);
+    }
+    header.set_size(body.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    tar.append(&header, &body[..]).unwrap();
+    let mut link = tar::Header::new_gnu();
+    link.set_entry_type(tar::EntryType::Symlink);
+    link.set_size(0);
+    link.set_link_name("/etc/passwd").unwrap();
+    link.set_cksum();
+    tar.append_data(&mut link, "passwd-link", &[][..]).unwrap();
+    env.write("b/climb.tar", tar.into_inner().unwrap());
+    // An archive nested four deep: read to the documented depth.
+    let mut nested = zip_of(&[("deep.txt".to_string(), b"Deep text\n\nbody\n".to_vec())]);
+    for level in 0..3 {
+        nested = zip_of(&[(format!("level{level}.zip"), nested)]);
+    }
+    env.write("b/nested.zip", nested);
+
+    let out = env.index(&["-v", "b"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("zeros.txt") && err.contains("bomb"), "{err}");
+    assert!(err.contains("passwd-link") && err.contains("link"), "{err}");
+    assert!(err.contains("nested more than"), "{err}");
+    let (hits, _) = env.search_json(&["--fields", "title,path", "--limit", "100", "*"]);
+    let paths: Vec<&str> = hits.iter().map(|h| h["path"].as_str().unwrap()).collect();
+    assert!(
+        paths.iter().any(|p| p.ends_with("b/bomb.zip/fine.txt")),
+        "{paths:?}"
+    );
+    assert!(
+        paths.iter().any(|p| p.ends_with("b/climb.tar/escape.txt")),
+        "{paths:?}"
+    );
+    assert!(!paths.iter().any(|p| p.contains("..")), "{paths:?}");
+    assert!(!paths.iter().any(|p| p.contains("deep.txt")), "{paths:?}");
+    assert!(!env.path("escape.txt").exists() && !env.path("b/escape.txt").exists());
+}
