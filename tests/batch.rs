@@ -304,6 +304,19 @@ fn spawn_index(env: &TestEnv, args: &[&str]) -> Child {
         .unwrap()
 }
 
+/// Sends SIGTERM to `child` and waits for it: its output, and how long it took to end
+/// after the signal.
+fn sigterm(child: Child) -> (std::process::Output, Duration) {
+    let signalled = Instant::now();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    (out, signalled.elapsed())
+}
+
 #[test]
 fn kill_9_at_any_moment_leaves_a_usable_index_that_converges() {
     // Killed at several moments of a run; a faster machine gets more files, until some
@@ -352,12 +365,7 @@ fn sigterm_commits_what_is_done_and_exits_130() {
         write_many(&env, "big", total);
         let child = spawn_index(&env, &["--commit-every", "100000", "big"]);
         std::thread::sleep(Duration::from_millis(700));
-        let status = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let out = child.wait_with_output().unwrap();
+        let (out, _) = sigterm(child);
         let err = String::from_utf8_lossy(&out.stderr);
         if out.status.code() == Some(0) {
             assert_eq!(all_ids(&env).len(), total);
@@ -400,14 +408,7 @@ fn sigterm_during_one_big_file(total: usize) -> bool {
     env.write("big/records.jsonl", text);
     let child = spawn_index(&env, &["--commit-every", "2500", "big"]);
     std::thread::sleep(Duration::from_millis(1500));
-    let signalled = Instant::now();
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    let took = signalled.elapsed();
+    let (out, took) = sigterm(child);
     if out.status.code() == Some(0) {
         return false;
     }
