@@ -43,7 +43,7 @@ SHARED=../shared
 DEST=tests/fixtures/documents   # replaced only once everything built and checked
 PKGS=(pandoc libreoffice-writer-nogui poppler-utils texlive-latex-base
       texlive-latex-recommended texlive-fonts-recommended lmodern
-      texlive-xetex faketime unzip)
+      texlive-xetex faketime unzip qpdf)
 
 log() { printf '[make-doc-fixtures] %s\n' "$*" >&2; }
 
@@ -67,7 +67,7 @@ if ((${#missing[@]})); then
     "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
         apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-for t in pandoc soffice pdflatex xelatex pdfinfo pdftotext unzip faketime md5sum python3; do
+for t in pandoc soffice pdflatex xelatex pdfinfo pdftotext unzip faketime md5sum python3 qpdf; do
     command -v "$t" >/dev/null || { log "error: $t not found"; exit 1; }
 done
 
@@ -288,6 +288,45 @@ cat >"$WORK/headers.tex" <<'EOF'
 EOF
 PAPER=a5 tex_pdf pdflatex headers headers.pdflatex.pdf -V fontfamily=times -H "$WORK/headers.tex"
 
+# Hostile and awkward PDFs (hostile/, not in expected.json), made from bbc-business-001's:
+# encrypted with a user password (trove cannot read it), encrypted with an owner
+# password only (AES-128 and RC4-40: readers open these without asking), and a page
+# that is a picture with no text layer, as a scanner makes. qpdf's --static-id and
+# --static-aes-iv (its options for reproducible test files) keep re-runs identical.
+log "building hostile PDFs"
+HOSTILE=$WORK/hostile
+mkdir -p "$HOSTILE"
+qpdf --static-id --static-aes-iv --encrypt reader owner 256 -- \
+    "$OUT/bbc-business-001.pdflatex.pdf" "$HOSTILE/user-password.pdf"
+qpdf --static-id --static-aes-iv --encrypt "" owner 128 --use-aes=y -- \
+    "$OUT/bbc-business-001.pdflatex.pdf" "$HOSTILE/owner-aes128.pdf"
+qpdf --static-id --allow-weak-crypto --encrypt "" owner 40 -- \
+    "$OUT/bbc-business-001.pdflatex.pdf" "$HOSTILE/owner-rc4.pdf"
+python3 - "$WORK/scan.png" <<'PYEOF'
+# A grey 300x120 picture with dark bars, like a scanned line of text (PNG by hand).
+import struct, sys, zlib
+w, h = 300, 120
+rows = b"".join(b"\0" + bytes(40 if (y // 12) % 2 and (x // 7) % 3 else 235 for x in range(w))
+                for y in range(h))
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+       + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+open(sys.argv[1], "wb").write(png)
+PYEOF
+printf '%s\n' '\documentclass{article}' '\usepackage{graphicx}' '\pdftrailerid{scan}' \
+    '\pagestyle{empty}' '\begin{document}' '\includegraphics[width=\textwidth]{scan.png}' \
+    '\end{document}' >"$WORK/scan.tex"
+(cd "$WORK" && at_date 2017-11-11 pdflatex -interaction=batchmode scan.tex >/dev/null)
+cp "$WORK/scan.pdf" "$HOSTILE/scan.pdf"
+for f in "$HOSTILE"/*.pdf; do
+    case $f in
+        *user-password*) ! pdftotext "$f" - >/dev/null 2>&1 || { log "error: $f opens"; exit 1; } ;;
+        *scan*) [[ -z $(pdftotext "$f" - | tr -d '[:space:]') ]] || { log "error: $f has text"; exit 1; } ;;
+        *) pdftotext "$f" - | grep -q "TimeWarner" || { log "error: $f unreadable"; exit 1; } ;;
+    esac
+done
+
 # ---------------------------------------------------------------- expected.json
 python3 - "$EXPECTED" "$OUT/expected.json" <<'EOF'
 import json, sys
@@ -406,4 +445,6 @@ PYEOF
 rm -f "$DEST"/*.pdf "$DEST"/*.epub "$DEST"/*.docx "$DEST"/*.odt "$DEST"/*.dotx \
     "$DEST"/*.ott "$DEST"/expected.json
 cp "$OUT"/* "$DEST"/
+rm -rf "$DEST/hostile"
+cp -r "$HOSTILE" "$DEST/hostile"
 log "done: $(ls "$OUT" | wc -l) files in $DEST ($(du -ch "$OUT"/* | tail -n1 | cut -f1)); README.md there is kept as is"

@@ -29,12 +29,14 @@ pub enum Format {
     Odt,
     /// An EPUB e-book.
     Epub,
+    /// A PDF document (its text layer).
+    Pdf,
     /// A zip or tar archive (possibly compressed): its members are documents.
     Archive,
 }
 
 impl Format {
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 12] = [
         Format::Text,
         Format::Html,
         Format::Markdown,
@@ -45,6 +47,7 @@ impl Format {
         Format::Docx,
         Format::Odt,
         Format::Epub,
+        Format::Pdf,
         Format::Archive,
     ];
 
@@ -60,6 +63,7 @@ impl Format {
             Format::Docx => "docx",
             Format::Odt => "odt",
             Format::Epub => "epub",
+            Format::Pdf => "pdf",
             Format::Archive => "archive",
         }
     }

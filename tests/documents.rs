@@ -1,5 +1,6 @@
-//! Word, OpenDocument and EPUB files made by real producers (pandoc, LibreOffice:
-//! `scripts/make-doc-fixtures.sh`), and archives of them: what was put in comes out.
+//! PDF, Word, OpenDocument and EPUB files made by real producers (pandoc, pdfTeX,
+//! XeTeX, LibreOffice, qpdf: `scripts/make-doc-fixtures.sh`), and archives of them:
+//! what was put in comes out; damaged and hostile files fail alone, named.
 
 mod common;
 
@@ -22,13 +23,19 @@ fn expected() -> serde_json::Map<String, Value> {
         .clone()
 }
 
+/// The words of `s`, one space apart, with TeX's and Word's typographic quotes as the
+/// plain ones the articles have (`Trump's` is set as `Trump’s`).
 fn words(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(['\u{2018}', '\u{2019}'], "'")
+        .replace(['\u{201c}', '\u{201d}'], "\"")
 }
 
-/// The fixtures trove reads now (PDF is not read yet).
+/// The fixtures trove reads (all of them).
 fn readable(name: &str) -> bool {
-    [".docx", ".dotx", ".odt", ".ott", ".epub"]
+    [".docx", ".dotx", ".odt", ".ott", ".epub", ".pdf"]
         .iter()
         .any(|e| name.ends_with(e))
 }
@@ -70,7 +77,126 @@ fn each_document_gives_what_was_put_in() {
         );
         checked += 1;
     }
-    assert!(checked >= 20, "only {checked} fixtures checked");
+    assert!(checked >= 30, "only {checked} fixtures checked");
+}
+
+fn body_of(env: &TestEnv, name: &str) -> String {
+    let path = fixtures().join(name);
+    let (docs, code) = env.parse_json(&[path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{name}");
+    words(docs[0]["body"].as_str().unwrap())
+}
+
+#[test]
+fn pdf_columns_are_read_in_order_and_running_lines_left_out() {
+    let env = TestEnv::new();
+    // Two columns: the left one whole, then the right one.
+    let body = body_of(&env, "twocolumn.pdflatex.pdf");
+    let at = |s: &str| {
+        body.find(s)
+            .unwrap_or_else(|| panic!("{s:?} not in {:?}", &body[..body.len().min(600)]))
+    };
+    assert!(
+        at("Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn")
+            < at("stake in AOL Europe as a loss on the value of that stake.")
+    );
+    assert!(
+        at("stake in AOL Europe as a loss on the value of that stake.")
+            < at("Microsoft is working on a new version of its Internet Explorer web browser.")
+    );
+    // Running heads ("BBC News digest <section>") and "Page N" footers are not text.
+    let path = fixtures().join("headers.pdflatex.pdf");
+    let (docs, _) = env.parse_json(&[path.to_str().unwrap()]);
+    let raw = docs[0]["body"].as_str().unwrap();
+    for line in raw.lines() {
+        assert!(!line.contains("BBC News digest"), "{line:?}");
+        assert!(!line.trim().starts_with("Page "), "{line:?}");
+    }
+    let body = words(raw);
+    for story in [
+        "Quarterly profits at US media giant",
+        "Microsoft is working on a new version",
+        "World and Commonwealth 100m champion",
+    ] {
+        assert!(body.contains(story), "{story}");
+    }
+}
+
+#[test]
+fn encrypted_scanned_and_hostile_pdfs() {
+    let env = TestEnv::new();
+    let hostile = fixtures().join("hostile");
+    for name in [
+        "user-password.pdf",
+        "owner-aes128.pdf",
+        "owner-rc4.pdf",
+        "scan.pdf",
+    ] {
+        env.write(
+            &format!("p/{name}"),
+            std::fs::read(hostile.join(name)).unwrap(),
+        );
+    }
+    let seed = std::fs::read(fixtures().join("seed.pdflatex.pdf")).unwrap();
+    env.write("p/truncated.pdf", &seed[..seed.len() / 2]);
+    env.write("p/not-really.pdf", "%PDF-1.7\nnothing else here\n");
+    let mut broken_xref = seed.clone();
+    let at = broken_xref
+        .windows(9)
+        .rposition(|w| w == b"startxref")
+        .unwrap();
+    broken_xref.truncate(at);
+    broken_xref.extend_from_slice(b"startxref\n999999999\n%%EOF\n");
+    env.write("p/broken-xref.pdf", broken_xref);
+    // Objects nested 100,000 deep: a reader that recurses would overflow its stack.
+    let deep = format!(
+        "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Nest {}1{} >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    env.write("p/deep.pdf", deep);
+    env.write("p/fine.txt", "Fine text\n\nbody\n");
+
+    let out = env.index(&["-v", "p"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    // Skipped with their reasons.
+    assert!(
+        err.contains("user-password.pdf") && err.contains("password"),
+        "{err}"
+    );
+    assert!(
+        err.contains("scan.pdf") && err.contains("text layer"),
+        "{err}"
+    );
+    // Bad files, named; the rest of the batch indexed.
+    for name in ["truncated.pdf", "not-really.pdf", "deep.pdf"] {
+        assert!(err.contains(name), "{name}: {err}");
+    }
+    assert!(err.contains("nested more than"), "{err}");
+    let (hits, _) = env.search_json(&["--fields", "title,path", "--limit", "100", "*"]);
+    let titled = |file: &str, title: &str| {
+        hits.iter()
+            .any(|h| h["path"].as_str().unwrap().ends_with(file) && h["title"] == title)
+    };
+    let seed_title = "Data firm CEO: Reached out to WikiLeaks about Clinton emails";
+    // Encrypted with an owner password only: read as any reader opens them.
+    assert!(
+        titled("owner-aes128.pdf", "Ad sales boost Time Warner profit"),
+        "{hits:?}"
+    );
+    assert!(
+        titled("owner-rc4.pdf", "Ad sales boost Time Warner profit"),
+        "{hits:?}"
+    );
+    assert!(hits
+        .iter()
+        .any(|h| h["path"].as_str().unwrap().ends_with("fine.txt")));
+    // A broken cross-reference table is rebuilt, or the file is named as bad.
+    assert!(
+        titled("broken-xref.pdf", seed_title) || err.contains("broken-xref.pdf"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -321,7 +321,7 @@ fn index_reads_json_lines_from_stdin() {
     assert_eq!(hits[0]["path"], Value::Null);
 }
 
-/// One syndicated story saved five ways (tests/fixtures/syndicated/README.md says how
+/// One syndicated story saved six ways (tests/fixtures/syndicated/README.md says how
 /// each was made: pandoc, headless Chromium's print to PDF, pdftotext): the same title,
 /// date, author, publisher and source as the plain-text layout, the same words in the
 /// body, and no notice in it.
@@ -344,6 +344,7 @@ fn one_story_in_every_layout() {
     for name in [
         "story.md",
         "story.html",
+        "story.pdf",
         "story-print.txt",
         "story-print-raw.txt",
         "story-print-file.txt",

@@ -327,3 +327,84 @@ proptest! {
         let _ = trove::ingest::sniff::archive_kind("", &head);
     }
 }
+
+/// A one-page PDF written by hand: `title` in the information dictionary as UTF-16BE
+/// (as producers write text outside Latin-1), `body` lines on the page in Helvetica.
+fn pdf_of(title: &str, body: &[String]) -> Vec<u8> {
+    let mut hex = String::from("FEFF");
+    for unit in title.encode_utf16() {
+        hex.push_str(&format!("{unit:04X}"));
+    }
+    let mut content = String::from("BT /F1 11 Tf 72 720 Td 14 TL\n");
+    for line in body {
+        content.push_str(&format!("({line}) Tj T*\n"));
+    }
+    content.push_str("ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        format!("<< /Title <{hex}> /Author (Ann Smith) /CreationDate (D:20170102030405Z) >>"),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R /Info 6 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn pdf_parser_never_panics_on_bytes(
+        bytes in prop::collection::vec(any::<u8>(), 0..3000),
+        head in any::<bool>(),
+    ) {
+        let bytes = if head { [b"%PDF-1.7\n".as_slice(), &bytes].concat() } else { bytes };
+        let _ = trove::ingest::pdf::parse(&bytes);
+    }
+
+    #[test]
+    fn pdf_title_in_any_script_comes_back(
+        title in "[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N} ,:'-]{0,50}",
+        words in prop::collection::vec("[a-z]{2,10}", 5..40),
+    ) {
+        // Titles that name no document ("Document1", "Untitled") give way to the text's.
+        let lower = title.to_lowercase();
+        prop_assume!(!["document", "untitled", "title", "slide", "no title"].iter().any(|w| lower.starts_with(w)));
+        // Lowercase words a line: one paragraph of text under the title.
+        let body: Vec<String> = words.chunks(6).map(|c| c.join(" ")).collect();
+        let doc = trove::ingest::pdf::parse(&pdf_of(&title, &body))
+            .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let want = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        prop_assert_eq!(doc.title, want);
+        prop_assert_eq!(doc.authors, vec!["Ann Smith".to_string()]);
+        let got: Vec<&str> = doc.body.split_whitespace().collect();
+        prop_assert_eq!(got, words.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn pdf_dates_never_panic(s in text()) {
+        let _ = trove::ingest::pdf::pdf_date(&s);
+        let _ = trove::ingest::pdf::pdf_date(&format!("D:{s}"));
+    }
+}

@@ -14,6 +14,9 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod office;
+pub mod pdf;
+mod pdf_nesting;
+mod pdf_text;
 pub mod print;
 pub mod rules;
 pub mod sniff;
@@ -658,6 +661,32 @@ fn parse_whole(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    if format == Format::Pdf {
+        return match pdf::parse(bytes) {
+            Ok(doc) => {
+                records(None, Ok(doc));
+                None
+            }
+            Err(pdf::Problem::NeedsPassword) => Some(SkipReason::Kind("PDF that needs a password")),
+            Err(pdf::Problem::NoText) => {
+                Some(SkipReason::Kind("PDF without a text layer (a scan?)"))
+            }
+            Err(pdf::Problem::TooSlow) => {
+                records(
+                    None,
+                    Err(format!(
+                        "the PDF took longer than {} s to read: left out",
+                        pdf::TIME_LIMIT.as_secs()
+                    )),
+                );
+                None
+            }
+            Err(pdf::Problem::Unreadable(reason)) => {
+                records(None, Err(format!("cannot read the PDF: {reason}")));
+                None
+            }
+        };
+    }
     if matches!(format, Format::Docx | Format::Odt | Format::Epub) {
         // A damaged document is a bad file, said as such, not a skip.
         records(None, office::parse(bytes, format));
@@ -757,6 +786,7 @@ pub fn parse_document(
             office::parse(bytes, format).map_err(|_| SkipReason::Binary)?
         }
         Format::Archive => return Err(SkipReason::Kind("archive")),
+        Format::Pdf => pdf::parse(bytes).map_err(|_| SkipReason::Binary)?,
         Format::Text | Format::Json | Format::JsonLines | Format::Mbox => {
             let text = decode::decode(bytes, None)?;
             if text.trim().is_empty() {

@@ -51,7 +51,7 @@ pub fn parse(bytes: &[u8], format: Format) -> Result<Extracted, String> {
 /// The body without the title block producers set above the text (pandoc's and Word's
 /// title, author and date lines): leading lines that are the title, an author or the
 /// document's date are left out, as they are fields already.
-fn drop_title_block(body: &str, doc: &Extracted) -> String {
+pub(crate) fn drop_title_block(body: &str, doc: &Extracted) -> String {
     let same = |a: &str, b: &str| {
         let norm = |s: &str| {
             s.split_whitespace()

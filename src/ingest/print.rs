@@ -97,6 +97,23 @@ pub fn clean(text: &str) -> Option<PrintView> {
         .max_by_key(|l| (l.chars().count(), l.to_string()))
         .map(str::to_string);
 
+    // Running heads that change with the section ("Digest: Business", "Digest: Sport"):
+    // the first (or last) line of most pages, starting with the same words.
+    let mut heads: HashMap<String, usize> = HashMap::new();
+    let mut feet: HashMap<String, usize> = HashMap::new();
+    for page in &pages {
+        let mut nonblank = page.lines().filter(|l| !l.trim().is_empty());
+        if let Some(key) = nonblank.next().and_then(head_key) {
+            *heads.entry(key).or_default() += 1;
+        }
+        if let Some(key) = nonblank.next_back().and_then(head_key) {
+            *feet.entry(key).or_default() += 1;
+        }
+    }
+    let shared = |counts: &HashMap<String, usize>, line: &str| {
+        head_key(line).is_some_and(|k| counts.get(&k).is_some_and(|n| *n >= needed))
+    };
+
     // Each page without its running lines, counters and generator lines at its edges.
     let mut kept_pages: Vec<Vec<&str>> = Vec::new();
     for page in &pages {
@@ -111,7 +128,9 @@ pub fn clean(text: &str) -> Option<PrintView> {
             let t = line.trim();
             let edge = top.contains(&i) || bottom.contains(&i);
             let drop = PAGE_COUNTER.is_match(t)
-                || (edge && (running.contains(&running_form(t)) || GENERATOR.is_match(t)));
+                || (edge && (running.contains(&running_form(t)) || GENERATOR.is_match(t)))
+                || (nonblank.first() == Some(&i) && shared(&heads, t))
+                || (nonblank.last() == Some(&i) && shared(&feet, t));
             if !drop {
                 kept.push(t);
             }
@@ -150,7 +169,7 @@ pub fn clean(text: &str) -> Option<PrintView> {
     let text = if needs_reflow(&lines) {
         reflow(&lines)
     } else {
-        lines.join("\n")
+        dateline_apart(&lines)
     };
     Some(PrintView { text, url, title })
 }
@@ -206,6 +225,22 @@ fn edges(page: &str) -> Vec<&str> {
     out
 }
 
+/// Words a running head keeps while its section changes: the first three (digits as
+/// `#`), of a line that has more than three; `None` for shorter lines, which repeat
+/// exactly when they are running lines.
+fn head_key(line: &str) -> Option<String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.len() <= 3 || line.chars().count() > 200 {
+        return None;
+    }
+    let key = words[..3].join(" ");
+    Some(
+        key.chars()
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .collect(),
+    )
+}
+
 fn ends_sentence(line: &str) -> bool {
     line.trim_end()
         .ends_with(['.', '!', '?', ':', '"', '\u{201d}', '\'', ')', '…'])
@@ -226,6 +261,26 @@ fn starts_block(line: &str) -> bool {
         ]
         .iter()
         .any(|p| l.starts_with(p))
+}
+
+/// The lines, with a dateline as a paragraph of its own: a PDF's text layer may set the
+/// headline's lines, the dateline and the body without blank lines between them.
+fn dateline_apart(lines: &[&str]) -> String {
+    let mut out: Vec<&str> = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        if !line.is_empty() && super::rules::dateline(line).is_some() {
+            if out.last().is_some_and(|l| !l.is_empty()) {
+                out.push("");
+            }
+            out.push(line);
+            if lines.get(i + 1).is_some_and(|l| !l.is_empty()) {
+                out.push("");
+            }
+        } else {
+            out.push(line);
+        }
+    }
+    out.join("\n")
 }
 
 /// Long runs of lines with no blank line between paragraphs: pdftotext's default.
@@ -303,6 +358,41 @@ mod tests {
             view.text,
             "Title\n\nOne paragraph that is cut in the middle by a page."
         );
+    }
+
+    #[test]
+    fn running_heads_that_change_with_the_section_go() {
+        let page = |head: &str, body: &str, n: usize| format!("{head}\n\n{body}\n\nPage {n}\n");
+        let text = [
+            page(
+                "Nachrichten der Woche: Über die Straße",
+                "Erster Absatz.",
+                1,
+            ),
+            page("Nachrichten der Woche: Sport heute", "Zweiter Absatz.", 2),
+            page("Nachrichten der Woche: Sport", "Dritter Absatz.", 3),
+        ]
+        .join("\x0c");
+        let view = clean(&text).unwrap();
+        assert_eq!(
+            view.text,
+            "Erster Absatz.\n\nZweiter Absatz.\n\nDritter Absatz."
+        );
+        // A first line shared by one page in three is text.
+        let text = [
+            page(
+                "Nachrichten der Woche: Über die Straße",
+                "Erster Absatz.",
+                1,
+            ),
+            page("Ganz anderer Anfang hier", "Zweiter Absatz.", 2),
+            page("Noch ein anderer Anfang", "Dritter Absatz.", 3),
+        ]
+        .join("\x0c");
+        assert!(clean(&text)
+            .unwrap()
+            .text
+            .starts_with("Nachrichten der Woche"));
     }
 
     #[test]

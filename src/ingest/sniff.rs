@@ -57,8 +57,7 @@ const BINARY_KINDS: &[(&str, &[&str])] = &[
     (
         "document format trove does not read yet",
         &[
-            "doc", "key", "numbers", "odp", "ods", "pages", "pdf", "ppt", "pptx", "rtf", "xls",
-            "xlsx",
+            "doc", "key", "numbers", "odp", "ods", "pages", "ppt", "pptx", "rtf", "xls", "xlsx",
         ],
     ),
 ];
@@ -95,6 +94,7 @@ pub fn type_list() -> Vec<(Format, &'static [&'static str])> {
                 Format::Docx => &["docx", "dotx", "docm", "dotm"],
                 Format::Odt => &["odt", "ott"],
                 Format::Epub => &["epub"],
+                Format::Pdf => &["pdf"],
                 Format::Archive => &[
                     "zip", "tar", "tgz", "tbz2", "txz", "tzst", "tar.gz", "tar.bz2", "tar.xz",
                     "tar.zst",
@@ -117,6 +117,7 @@ pub fn format_of_extension(ext: &str) -> Option<Format> {
         "docx" | "dotx" | "docm" | "dotm" => Format::Docx,
         "odt" | "ott" => Format::Odt,
         "epub" => Format::Epub,
+        "pdf" => Format::Pdf,
         "zip" | "tar" => Format::Archive,
         _ => return None,
     })
@@ -146,6 +147,9 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<Format, SkipReason> {
     }
     if let Some(format) = zip_document(head) {
         return Ok(format);
+    }
+    if head.starts_with(b"%PDF-") {
+        return Ok(Format::Pdf);
     }
     if archive_kind("", head).is_some() {
         return Ok(Format::Archive);

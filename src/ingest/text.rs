@@ -31,6 +31,14 @@ const MAX_TITLE_CHARS: usize = 200;
 
 /// Parses a plain-text document.
 pub fn parse(text: &str) -> Extracted {
+    parse_titled(text, None)
+}
+
+/// Parses text whose title is known from elsewhere (a PDF's metadata or its heading):
+/// the title's own paragraph, when the text has it near the top, is left out of the
+/// body (with what a printed page puts above it); the first line is not taken as the
+/// title.
+pub(crate) fn parse_titled(text: &str, known_title: Option<&str>) -> Extracted {
     let view = print::clean(text);
     let text = view.as_ref().map_or(text, |v| v.text.as_str());
     let mut paragraphs = rules::split_paragraphs(text);
@@ -51,6 +59,16 @@ pub fn parse(text: &str) -> Extracted {
         }
     }
     let mut doc = Extracted::default();
+    if let Some(title) = known_title {
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let title = words(title);
+        let head = paragraphs.len().min(12);
+        if let Some(i) = (0..head).find(|&i| words(&paragraphs[i]).eq_ignore_ascii_case(&title)) {
+            paragraphs.drain(..=i);
+        }
+        doc.title = title;
+        return finish(doc, paragraphs, view.as_ref());
+    }
     if paragraphs.is_empty() {
         return doc;
     }
@@ -73,13 +91,16 @@ pub fn parse(text: &str) -> Extracted {
     }
     body.extend(rest_of_first);
     body.extend(paragraphs);
+    finish(doc, body, view.as_ref())
+}
 
+/// The article rules on the body's paragraphs, and the printed page's address.
+fn finish(mut doc: Extracted, body: Vec<String>, view: Option<&print::PrintView>) -> Extracted {
     let (body, found) = rules::apply(body);
     if found.article {
         doc.title = rules::clean_markdown(&doc.title);
     }
     let printed_url = view
-        .as_ref()
         .and_then(|v| v.url.clone())
         .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     doc.body = body.join("\n\n");
