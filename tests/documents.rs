@@ -199,6 +199,31 @@ fn encrypted_scanned_and_hostile_pdfs() {
     );
 }
 
+/// A PDF that runs over its time limit (made 1 ms by the debug builds' test hook) is a
+/// bad file, named, and the batch goes on.
+#[test]
+fn a_pdf_over_its_time_limit_is_a_bad_file() {
+    let env = TestEnv::new();
+    env.write(
+        "slow/long.pdf",
+        std::fs::read(fixtures().join("headers.pdflatex.pdf")).unwrap(),
+    );
+    env.write("slow/fine.txt", "Fine text\n\nbody\n");
+    let out = env
+        .trove()
+        .args(["index", "slow"])
+        .env("TROVE_TEST_PDF_LIMIT_MS", "1")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("long.pdf") && err.contains("took longer than 1 ms"),
+        "{err}"
+    );
+    assert_eq!(env.count_all(), 1);
+}
+
 #[test]
 fn a_damaged_document_is_a_bad_file_not_a_crash() {
     let env = TestEnv::new();

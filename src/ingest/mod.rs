@@ -671,13 +671,15 @@ fn parse_whole(
             Err(pdf::Problem::NoText) => {
                 Some(SkipReason::Kind("PDF without a text layer (a scan?)"))
             }
-            Err(pdf::Problem::TooSlow) => {
+            Err(pdf::Problem::TooSlow(limit)) => {
                 records(
                     None,
-                    Err(format!(
-                        "the PDF took longer than {} s to read: left out",
-                        pdf::TIME_LIMIT.as_secs()
-                    )),
+                    Err(match limit.as_millis() {
+                        ms if ms % 1000 == 0 => {
+                            format!("the PDF took longer than {} s to read: left out", ms / 1000)
+                        }
+                        ms => format!("the PDF took longer than {ms} ms to read: left out"),
+                    }),
                 );
                 None
             }

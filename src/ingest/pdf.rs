@@ -22,6 +22,19 @@ use crate::ingest::extracted::{Extracted, Rule};
 /// The longest one PDF may take to give its text.
 pub const TIME_LIMIT: Duration = Duration::from_secs(60);
 
+/// `TIME_LIMIT`, or in debug builds the `TROVE_TEST_PDF_LIMIT_MS` environment
+/// variable's milliseconds: a test hook, so tests can see a PDF run over its time.
+fn time_limit() -> Duration {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("TROVE_TEST_PDF_LIMIT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return Duration::from_millis(ms);
+    }
+    TIME_LIMIT
+}
+
 /// The PDF reader's thread stack.
 const STACK: usize = 256 << 20;
 
@@ -51,7 +64,7 @@ pub fn parse(bytes: &[u8]) -> Result<Extracted, Problem> {
             ))
         }
     }
-    let pdf = extract_with_limit(bytes.to_vec(), TIME_LIMIT)?;
+    let pdf = extract_with_limit(bytes.to_vec(), time_limit())?;
     if pdf.pages.iter().all(|p| p.trim().is_empty()) {
         return Err(Problem::NoText);
     }
@@ -69,7 +82,8 @@ fn extract_with_limit(bytes: Vec<u8>, limit: Duration) -> Result<Pdf, Problem> {
         // the stack is reserved, not used, until it is needed.
         .stack_size(STACK)
         .spawn(move || {
-            let result = std::panic::catch_unwind(|| super::pdf_text::extract(&bytes));
+            // Guarded: a panic is this file's error, reported quietly.
+            let result = crate::guard::catch(|| super::pdf_text::extract(&bytes));
             let _ = tx.send(result);
         });
     if spawned.is_err() {
@@ -79,17 +93,10 @@ fn extract_with_limit(bytes: Vec<u8>, limit: Duration) -> Result<Pdf, Problem> {
     }
     match rx.recv_timeout(limit) {
         Ok(Ok(result)) => result,
-        Ok(Err(panic)) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic".into());
-            Err(Problem::Unreadable(format!(
-                "the PDF library crashed ({message})"
-            )))
-        }
-        Err(mpsc::RecvTimeoutError::Timeout) => Err(Problem::TooSlow),
+        Ok(Err(message)) => Err(Problem::Unreadable(format!(
+            "the PDF library crashed ({message})"
+        ))),
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(Problem::TooSlow(limit)),
         Err(mpsc::RecvTimeoutError::Disconnected) => {
             Err(Problem::Unreadable("the PDF library stopped".into()))
         }

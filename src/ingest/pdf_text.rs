@@ -34,8 +34,8 @@ pub enum Problem {
     NoText,
     /// Damaged, or the library could not read it.
     Unreadable(String),
-    /// It took longer than `TIME_LIMIT`.
-    TooSlow,
+    /// It took longer than this (`pdf::TIME_LIMIT`).
+    TooSlow(std::time::Duration),
 }
 
 /// Each page's text, the information dictionary and the XMP packet of a PDF.
