@@ -380,7 +380,7 @@ proptest! {
         head in any::<bool>(),
     ) {
         let bytes = if head { [b"%PDF-1.7\n".as_slice(), &bytes].concat() } else { bytes };
-        let _ = trove::ingest::pdf::parse(&bytes);
+        let _ = trove::ingest::pdf::parse(&bytes, "any.pdf");
     }
 
     #[test]
@@ -393,7 +393,7 @@ proptest! {
         prop_assume!(!["document", "untitled", "title", "slide", "no title"].iter().any(|w| lower.starts_with(w)));
         // Lowercase words a line: one paragraph of text under the title.
         let body: Vec<String> = words.chunks(6).map(|c| c.join(" ")).collect();
-        let doc = trove::ingest::pdf::parse(&pdf_of(&title, &body))
+        let doc = trove::ingest::pdf::parse(&pdf_of(&title, &body), "x.pdf")
             .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         let want = title.split_whitespace().collect::<Vec<_>>().join(" ");
         prop_assert_eq!(doc.title, want);

@@ -662,7 +662,7 @@ fn parse_whole(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     if format == Format::Pdf {
-        return match pdf::parse(bytes) {
+        return match pdf::parse(bytes, &file_name) {
             Ok(doc) => {
                 records(None, Ok(doc));
                 None
@@ -788,7 +788,7 @@ pub fn parse_document(
             office::parse(bytes, format).map_err(|_| SkipReason::Binary)?
         }
         Format::Archive => return Err(SkipReason::Kind("archive")),
-        Format::Pdf => pdf::parse(bytes).map_err(|_| SkipReason::Binary)?,
+        Format::Pdf => pdf::parse(bytes, file_name).map_err(|_| SkipReason::Binary)?,
         Format::Text | Format::Json | Format::JsonLines | Format::Mbox => {
             let text = decode::decode(bytes, None)?;
             if text.trim().is_empty() {

@@ -48,8 +48,9 @@ static FILE_LIKE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 
 pub use super::pdf_text::{Pdf, Problem};
 
-/// One document from the bytes of a PDF file.
-pub fn parse(bytes: &[u8]) -> Result<Extracted, Problem> {
+/// One document from the bytes of a PDF file named `file_name` (a title that is only
+/// the file's own name is no title).
+pub fn parse(bytes: &[u8], file_name: &str) -> Result<Extracted, Problem> {
     match super::pdf_nesting::check(bytes) {
         Ok(()) => {}
         Err(super::pdf_nesting::TooDeep::Nesting) => {
@@ -68,7 +69,7 @@ pub fn parse(bytes: &[u8]) -> Result<Extracted, Problem> {
     if pdf.pages.iter().all(|p| p.trim().is_empty()) {
         return Err(Problem::NoText);
     }
-    Ok(document(pdf))
+    Ok(document(pdf, file_name))
 }
 
 /// The text extraction on a thread of its own: an answer within `limit`, or none. A
@@ -104,14 +105,14 @@ fn extract_with_limit(bytes: Vec<u8>, limit: Duration) -> Result<Pdf, Problem> {
 }
 
 /// The article a PDF's text and metadata give.
-fn document(pdf: Pdf) -> Extracted {
+fn document(pdf: Pdf, file_name: &str) -> Extracted {
     let xmp = pdf.xmp.as_deref().map(xmp_fields).unwrap_or_default();
     let meta_title = pdf
         .title
         .as_deref()
         .or(xmp.title.as_deref())
         .map(squeeze)
-        .filter(|t| !FILE_LIKE_TITLE.is_match(t));
+        .filter(|t| !FILE_LIKE_TITLE.is_match(t) && !names_the_file(t, file_name));
     let authors: Vec<String> = pdf
         .author
         .as_deref()
@@ -189,6 +190,22 @@ fn document(pdf: Pdf) -> Extracted {
         }
     }
     doc
+}
+
+/// `hyphenation-distribution` in `hyphenation-distribution.pdf`: the title TeX and
+/// other tools write when none was given is the file's name without its extension.
+fn names_the_file(title: &str, file_name: &str) -> bool {
+    let stem = file_name
+        .rsplit_once('.')
+        .map_or(file_name, |(stem, _)| stem);
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let title = key(title);
+    !title.is_empty() && title == key(stem)
 }
 
 fn squeeze(s: &str) -> String {
@@ -406,6 +423,19 @@ mod tests {
         assert_eq!(day("D:2017").as_deref(), Some("2017-01-01"));
         assert_eq!(day("garbage"), None);
         assert_eq!(day("D:"), None);
+    }
+
+    #[test]
+    fn the_files_own_name_is_not_a_title() {
+        assert!(names_the_file(
+            "hyphenation-distribution",
+            "hyphenation-distribution.pdf"
+        ));
+        assert!(names_the_file("Report_2019 Final", "report-2019-final.pdf"));
+        assert!(names_the_file("Über Straße", "über_straße.pdf"));
+        assert!(!names_the_file("Annual report", "report.pdf"));
+        assert!(!names_the_file("", "x.pdf"));
+        assert!(!names_the_file("-", "-.pdf"));
     }
 
     #[test]

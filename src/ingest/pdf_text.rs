@@ -108,6 +108,8 @@ pub fn extract(bytes: &[u8]) -> Result<Pdf, Problem> {
                     text: s.text.clone(),
                     size: s.font_size,
                     top: s.bbox.y,
+                    left: s.bbox.x,
+                    width: s.bbox.width,
                 })
                 .collect();
             heading(&spans)
@@ -158,6 +160,8 @@ struct Span {
     text: String,
     size: f32,
     top: f32,
+    left: f32,
+    width: f32,
 }
 
 /// The first page's heading: the text in its largest type, when that type is clearly
@@ -193,12 +197,31 @@ fn heading(spans: &[Span]) -> Option<String> {
     let mut parts: Vec<&Span> = finite
         .filter(|s| (s.size - largest).abs() < 0.05 && s.top >= middle)
         .collect();
+    // Lines top to bottom (a span raised or lowered by less than half the type's size,
+    // like the E of the TeX logo, is on its line), each left to right; spans that
+    // touch are one word.
     parts.sort_by(|a, b| b.top.total_cmp(&a.top));
-    let text = parts
-        .iter()
-        .flat_map(|s| s.text.split_whitespace())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let mut lines: Vec<Vec<&Span>> = Vec::new();
+    for span in parts {
+        match lines.last_mut() {
+            Some(line) if (line[0].top - span.top).abs() < largest / 2.0 => line.push(span),
+            _ => lines.push(vec![span]),
+        }
+    }
+    let mut text = String::new();
+    for line in &mut lines {
+        line.sort_by(|a, b| a.left.total_cmp(&b.left));
+        let mut right = f32::NEG_INFINITY;
+        for span in line.iter() {
+            if span.left - right >= largest / 10.0 {
+                text.push(' ');
+            }
+            text.push_str(&span.text);
+            right = span.left + span.width.max(0.0);
+        }
+        text.push(' ');
+    }
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let count = text.chars().count();
     (text.chars().any(char::is_alphabetic) && (2..=300).contains(&count)).then_some(text)
 }
@@ -263,7 +286,34 @@ mod tests {
             text: text.into(),
             size,
             top,
+            left: 0.0,
+            width: 400.0,
         }
+    }
+
+    #[test]
+    fn a_headings_spans_are_put_back_in_line() {
+        let at = |text: &str, top: f32, left: f32, width: f32| Span {
+            text: text.into(),
+            size: 20.0,
+            top,
+            left,
+            width,
+        };
+        let body = "Body text, long enough to be the body's size by its characters.";
+        let spans = [
+            at("1", 700.0, 50.0, 10.0),
+            at("T", 700.0, 80.0, 12.0),
+            at("X", 700.0, 98.0, 12.0),
+            at("distributions", 700.0, 120.0, 120.0),
+            // The logo's lowered E, between T and X, written last.
+            at("E", 695.0, 91.0, 8.0),
+            Span {
+                size: 10.0,
+                ..at(body, 600.0, 50.0, 400.0)
+            },
+        ];
+        assert_eq!(heading(&spans).as_deref(), Some("1 TEX distributions"));
     }
 
     #[test]
