@@ -35,6 +35,13 @@ fn time_limit() -> Duration {
     TIME_LIMIT
 }
 
+/// A browser's name in a PDF's Creator or Producer: Chromium and Chrome (`Skia/PDF`,
+/// `HeadlessChrome`), Firefox (`cairo`, `Mozilla`), Safari and other WebKit browsers.
+static BROWSER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:skia/pdf|chrom(?:e|ium)|mozilla|firefox|gecko|cairo|webkit|safari|edg)")
+        .expect("valid regex")
+});
+
 /// The PDF reader's thread stack.
 const STACK: usize = 256 << 20;
 
@@ -126,12 +133,54 @@ fn document(pdf: Pdf, file_name: &str) -> Extracted {
         })
         .unwrap_or_default();
     let heading = pdf.heading.as_deref().map(squeeze);
+    // A web page printed to PDF: the text says its address (printed on every page, or a
+    // citation line). Its Title is the page's <title>, with the site's name; its
+    // CreationDate is when it was printed, not published.
+    let by_browser = [pdf.creator.as_deref(), pdf.producer.as_deref()]
+        .into_iter()
+        .flatten()
+        .any(|p| BROWSER.is_match(p));
+    let web_address = if by_browser {
+        // The address the browser printed on every page (http, https, or file: a saved
+        // page), else a citation's web address.
+        let raw_text = join_hyphenated(&pdf.pages.join("\x0c"));
+        super::print::clean(&raw_text)
+            .and_then(|view| view.url)
+            .or_else(|| {
+                super::text::parse(&raw_text)
+                    .source
+                    .filter(|s| s.starts_with("http://") || s.starts_with("https://"))
+            })
+    } else {
+        None
+    };
+    let meta_title = meta_title.map(|t| {
+        let h1s: Vec<String> = heading.iter().cloned().collect();
+        if !by_browser {
+            // Any other PDF: a part after a separator goes only when the first page's
+            // heading is the rest.
+            return super::html::strip_title_tag(&t, &[], true, &h1s);
+        }
+        // The page's heading, when the <title> is it and more ("Headline - Section -
+        // Site"); else the <title> without the site's name (none known for file://).
+        if let Some(h) = heading.as_deref().filter(|h| heads(&t, h)) {
+            return h.to_string();
+        }
+        let sites: Vec<String> = web_address
+            .as_deref()
+            .and_then(super::html::domain_label)
+            .into_iter()
+            .collect();
+        super::html::strip_title_tag(&t, &sites, false, &h1s)
+    });
     let title = meta_title.clone().or_else(|| heading.clone());
 
     // The title block on the first page (title, authors, date) is fields, not text.
     let mut pages = pdf.pages;
     let mut block_date = None;
-    if let Some(first) = pages.first_mut() {
+    // (A printed web page has none: what stands above its headline is the site's
+    // navigation, which the print-view rules leave out with the headline.)
+    if let Some(first) = pages.first_mut().filter(|_| !by_browser) {
         let block = take_title_block(first, title.as_deref(), &authors);
         *first = block.rest;
         block_date = block.date;
@@ -166,7 +215,25 @@ fn document(pdf: Pdf, file_name: &str) -> Extracted {
             doc.provenance.date = Some(Rule::new("pdf", "date line under the title"));
         }
     }
-    if doc.date.is_none() {
+    if doc.date.is_none() && by_browser {
+        // The first date in the text under the headline, up to the day it was printed.
+        let printed = pdf.creation_date.as_deref().and_then(pdf_date);
+        let bounds = printed.map_or_else(super::webdate::Bounds::today, |d| {
+            super::webdate::Bounds::until(d.local_day())
+        });
+        let head: String = doc.body.chars().take(3000).collect();
+        if let Some((date, _)) = super::webdate::dates_in(&head, "")
+            .into_iter()
+            .find(|(d, _)| bounds.allows(d))
+        {
+            doc.date = Some(date);
+            doc.provenance.date = Some(Rule::new(
+                "pdf",
+                "first date under the printed page's headline",
+            ));
+        }
+    }
+    if doc.date.is_none() && !by_browser {
         let created = pdf
             .creation_date
             .as_deref()
@@ -190,6 +257,20 @@ fn document(pdf: Pdf, file_name: &str) -> Extracted {
         }
     }
     doc
+}
+
+/// `title` is `heading` (10 characters or more, in any case) and then a separator and
+/// more: `Headline - Section - Site` for `Headline`.
+fn heads(title: &str, heading: &str) -> bool {
+    let n = heading.chars().count();
+    let Some(end) = title.char_indices().nth(n).map(|(i, _)| i) else {
+        return false;
+    };
+    n >= 10
+        && title[..end].to_lowercase() == heading.to_lowercase()
+        && super::html::TITLE_SEP
+            .find(&title[end..])
+            .is_some_and(|m| m.start() == 0)
 }
 
 /// `hyphenation-distribution` in `hyphenation-distribution.pdf`: the title TeX and
@@ -423,6 +504,87 @@ mod tests {
         assert_eq!(day("D:2017").as_deref(), Some("2017-01-01"));
         assert_eq!(day("garbage"), None);
         assert_eq!(day("D:"), None);
+    }
+
+    /// A page as Chromium prints it: the print time and <title> at the top, the
+    /// address and page counter at the foot of every page.
+    fn printed(pages: &[&str]) -> Vec<String> {
+        let n = pages.len();
+        pages
+            .iter()
+            .enumerate()
+            .map(|(i, body)| {
+                format!(
+                    "12/2/26, 4:26 AM Der Turm der Wünsche – Zoo Berlin\n\n{body}\n\n\
+                     https://www.zoo-berlin.de/de/aktuelles/der-turm {}/{n}",
+                    i + 1
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_printed_web_page_has_its_headline_and_its_own_date() {
+        let pdf = Pdf {
+            pages: printed(&[
+                "Zoo Berlin\n\nTiere\nBesuch\n\nDer Turm der Wünsche\n\n21.01.2022\n\nDie Giraffen im Zoo \
+                 bekommen ein neues Haus, das höher ist als alles zuvor.",
+                "Im Frühjahr ziehen sie ein. Bis dahin wird gebaut.",
+            ]),
+            heading: Some("Der Turm der Wünsche".into()),
+            title: Some("Der Turm der Wünsche – Zoo Berlin".into()),
+            creation_date: Some("D:20261202042600Z".into()),
+            producer: Some("Skia/PDF m156".into()),
+            ..Pdf::default()
+        };
+        let doc = document(pdf, "print.pdf");
+        assert_eq!(doc.title, "Der Turm der Wünsche");
+        assert_eq!(
+            doc.source.as_deref(),
+            Some("https://www.zoo-berlin.de/de/aktuelles/der-turm")
+        );
+        // The day on the page, not the day it was printed.
+        assert_eq!(
+            doc.date.map(crate::date::format_date).as_deref(),
+            Some("2022-01-21")
+        );
+        assert!(
+            doc.body.starts_with("21.01.2022") || doc.body.starts_with("Die Giraffen"),
+            "{}",
+            doc.body
+        );
+        // A PDF that is no web page keeps a title with a dash, and its creation date.
+        let pdf = Pdf {
+            pages: vec!["Plain report text. Nothing printed around it.".into()],
+            title: Some("Annual report – Part two".into()),
+            creation_date: Some("D:20190305120000Z".into()),
+            ..Pdf::default()
+        };
+        let doc = document(pdf, "report.pdf");
+        assert_eq!(doc.title, "Annual report – Part two");
+        assert_eq!(
+            doc.date.map(crate::date::format_date).as_deref(),
+            Some("2019-03-05T12:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_heading_heads_a_title_in_any_case_and_script() {
+        assert!(heads(
+            "Der Turm der Wünsche – Zoo Berlin",
+            "Der Turm der Wünsche"
+        ));
+        assert!(heads("ÉCOLE DES BEAUX-ARTS | Site", "école des beaux-arts"));
+        // Letters whose lower case is longer (İ): no panic, whatever the answer.
+        let _ = heads("İSTANBUL HABERLERİ | Site", "istanbul haberleri");
+        let _ = heads("istanbul haberleri | Site", "İSTANBUL HABERLERİ");
+        assert!(!heads("Der Turm der Wünsche", "Der Turm der Wünsche"));
+        assert!(!heads(
+            "Der Turm der Wünschelrute - X",
+            "Der Turm der Wünsche"
+        ));
+        assert!(!heads("Short - X", "Short"));
+        assert!(!heads("", "Der Turm der Wünsche"));
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub struct Pdf {
     pub author: Option<String>,
     pub subject: Option<String>,
     pub keywords: Option<String>,
+    /// The program that made the document, and the one that wrote the PDF.
+    pub creator: Option<String>,
+    pub producer: Option<String>,
     /// As the PDF writes it: `D:20171111120000Z`.
     pub creation_date: Option<String>,
     pub xmp: Option<String>,
@@ -137,6 +140,8 @@ pub fn extract(bytes: &[u8]) -> Result<Pdf, Problem> {
         pdf.subject = get("Subject");
         pdf.keywords = get("Keywords");
         pdf.creation_date = get("CreationDate");
+        pdf.creator = get("Creator");
+        pdf.producer = get("Producer");
     }
     // XMP is read as stored (pdf_oxide does not decrypt it): kept only if it is XML.
     if let Ok(catalog) = doc.catalog() {
@@ -239,6 +244,11 @@ fn text_string(b: &[u8]) -> String {
         utf16(rest, u16::from_le_bytes)
     } else if let Some(rest) = b.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         String::from_utf8_lossy(rest).into_owned()
+    } else if let Some(utf8) = std::str::from_utf8(b).ok().filter(|s| !s.is_ascii()) {
+        // UTF-8 without its mark (Chromium's titles as pdf_oxide gives them): PDFDocEncoding
+        // text that is also valid UTF-8 with a multi-byte character would be "Ã©"-like
+        // pairs, which no title means.
+        utf8.to_string()
     } else {
         b.iter().map(|&c| pdfdoc_char(c)).collect()
     }

@@ -62,7 +62,8 @@ pub(crate) fn parse_titled(text: &str, known_title: Option<&str>) -> Extracted {
     if let Some(title) = known_title {
         let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         let title = words(title);
-        let head = paragraphs.len().min(12);
+        // A printed page's navigation can run to dozens of short paragraphs.
+        let head = paragraphs.len().min(60);
         if let Some(i) = (0..head).find(|&i| words(&paragraphs[i]).eq_ignore_ascii_case(&title)) {
             paragraphs.drain(..=i);
         }

@@ -46,6 +46,7 @@ mod depth;
 pub(crate) mod jsonld;
 mod meta;
 mod names;
+pub(crate) use names::{domain_label, strip_title_tag, TITLE_SEP};
 #[cfg(test)]
 mod tests;
 

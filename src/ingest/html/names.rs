@@ -14,7 +14,7 @@ pub(super) const MAX_AUTHOR_CHARS: usize = 100;
 
 /// Separators between a title and a site name: ` | `, ` - `, ` – `, ` — `, ` :: `...,
 /// and the full-width bar East Asian titles use with or without spaces.
-pub(super) static TITLE_SEP: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static TITLE_SEP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s+(?:\||-|–|—|::|·|•|»|›|~|/)\s+|\s*｜\s*").expect("valid regex")
 });
 /// A title part that is a host name (`yle.fi`, `MDR.DE`, `Tagesausblick.de`): a site.
@@ -232,7 +232,7 @@ pub(super) fn strip_site_tail(title: &str, sites: &[String]) -> Option<String> {
 /// `<h1>` repeats, else (when the page `declared` no site name) a short tail that looks
 /// like a name, as long as the head keeps two words or more (three after a plain
 /// hyphen, which titles use in earnest).
-pub(super) fn strip_title_tag(
+pub(crate) fn strip_title_tag(
     title: &str,
     sites: &[String],
     declared: bool,
@@ -279,7 +279,7 @@ pub(super) fn strip_title_tag(
 
 /// The registrable name in a URL's host: `theverge` for `https://www.theverge.com/x`,
 /// `bbc` for `http://www.bbc.co.uk/`.
-pub(super) fn domain_label(url: &str) -> Option<String> {
+pub(crate) fn domain_label(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url.trim()).ok()?;
     let Some(url::Host::Domain(host)) = parsed.host() else {
         return None;
