@@ -224,6 +224,37 @@ fn a_pdf_over_its_time_limit_is_a_bad_file() {
     assert_eq!(env.count_all(), 1);
 }
 
+/// LibreOffice's style templates (`share/template/common/styles/*.ott`) hold styles and
+/// metadata and no content.xml: a document with a title and no text, not a bad file.
+#[test]
+fn a_styles_only_template_is_a_document_without_text() {
+    let env = TestEnv::new();
+    let meta = r#"<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"><office:meta><meta:creation-date>2020-05-02T19:07:06</meta:creation-date><dc:title>Schlicht – Vorlage</dc:title></office:meta></office:document-meta>"#;
+    let part = |name: &str, text: &str| (name.to_string(), text.as_bytes().to_vec());
+    let template = zip_of(&[
+        part(
+            "mimetype",
+            "application/vnd.oasis.opendocument.text-template",
+        ),
+        part("meta.xml", meta),
+        part("styles.xml", "<office:document-styles/>"),
+    ]);
+    let path = env.write("t/Simple.ott", template);
+    let (docs, code) = env.parse_json(&[path.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(docs[0]["title"], "Schlicht – Vorlage");
+    assert_eq!(docs[0]["body"], "");
+    // Neither text nor styles: not an OpenDocument file, said so.
+    let broken = zip_of(&[
+        part("mimetype", "application/vnd.oasis.opendocument.text"),
+        part("meta.xml", meta),
+    ]);
+    let path = env.write("t/broken.odt", broken);
+    let out = env.run(&["parse", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no content.xml"), "{}", stderr(&out));
+}
+
 #[test]
 fn a_damaged_document_is_a_bad_file_not_a_crash() {
     let env = TestEnv::new();

@@ -320,9 +320,15 @@ fn docx(zip: &mut Zip) -> Result<Extracted, String> {
 }
 
 fn odt(zip: &mut Zip) -> Result<Extracted, String> {
-    let content = required(zip, "content.xml", "OpenDocument text")?;
+    // A styles-only template (LibreOffice's `styles/*.ott`) has no content.xml: no text,
+    // its metadata still a document.
+    let body = match part(zip, "content.xml")? {
+        Some(content) => body_text(&content, Format::Odt)?,
+        None if part(zip, "styles.xml")?.is_some() => String::new(),
+        None => required(zip, "content.xml", "OpenDocument text")?,
+    };
     let mut doc = Extracted {
-        body: body_text(&content, Format::Odt)?,
+        body,
         ..Extracted::default()
     };
     if let Some(meta) = part(zip, "meta.xml")? {
