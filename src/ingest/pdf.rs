@@ -140,20 +140,24 @@ fn document(pdf: Pdf, file_name: &str) -> Extracted {
         .into_iter()
         .flatten()
         .any(|p| BROWSER.is_match(p));
-    let web_address = if by_browser {
-        // The address the browser printed on every page (http, https, or file: a saved
-        // page), else a citation's web address.
-        let raw_text = join_hyphenated(&pdf.pages.join("\x0c"));
-        super::print::clean(&raw_text)
+    // A browser's print keeps its pages as they are (no title block is taken): its text
+    // and the text's own reading are made once, here, and used again below.
+    let printed = by_browser.then(|| {
+        let text = join_hyphenated(&pdf.pages.join("\x0c"));
+        let own = super::text::parse(&text);
+        (text, own)
+    });
+    // The address the browser printed on every page (http, https, or file: a saved
+    // page), else a citation's web address.
+    let web_address = printed.as_ref().and_then(|(text, own)| {
+        super::print::clean(text)
             .and_then(|view| view.url)
             .or_else(|| {
-                super::text::parse(&raw_text)
-                    .source
+                own.source
+                    .clone()
                     .filter(|s| s.starts_with("http://") || s.starts_with("https://"))
             })
-    } else {
-        None
-    };
+    });
     let meta_title = meta_title.map(|t| {
         let h1s: Vec<String> = heading.iter().cloned().collect();
         if !by_browser {
@@ -185,10 +189,13 @@ fn document(pdf: Pdf, file_name: &str) -> Extracted {
         *first = block.rest;
         block_date = block.date;
     }
-    let text = join_hyphenated(&pages.join("\x0c"));
     // The text's own reading (a printed web page: the headline above its dateline) when
     // the metadata title is that headline with the site after it ("... - Phys.org").
-    let own = super::text::parse(&text);
+    let (text, own) = printed.unwrap_or_else(|| {
+        let text = join_hyphenated(&pages.join("\x0c"));
+        let own = super::text::parse(&text);
+        (text, own)
+    });
     let own_title = squeeze(&own.title).to_lowercase();
     let headline_of =
         |t: &str| own_title.chars().count() >= 10 && t.to_lowercase().starts_with(&own_title);
