@@ -122,6 +122,7 @@ impl State {
         let encoder = zstd::Encoder::new(std::io::BufWriter::new(file), 3).map_err(io_err)?;
         let mut json = std::io::BufWriter::with_capacity(1 << 16, encoder);
         serde_json::to_writer(&mut json, self).map_err(|e| io_err(std::io::Error::other(e)))?;
+        crash_point("state-written");
         let file = json
             .into_inner()
             .map_err(|e| e.into_error())
@@ -129,9 +130,32 @@ impl State {
             .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
             .map_err(io_err)?;
         file.sync_all().map_err(io_err)?;
+        crash_point("state-synced");
         std::fs::rename(&tmp, &path).map_err(io_err)?;
         Ok(())
     }
+}
+
+/// In debug builds, the `TROVE_TEST_CRASH_AT` environment variable names a point of the
+/// commit protocol (`state-written`: the new state written but not flushed or renamed;
+/// `state-synced`: written and synced, not renamed; `state-saved`: in place, the index
+/// not yet committed) and, after `@`, at which commit (1 unless said) the process aborts
+/// there with SIGKILL, as kill -9 would end it: a test hook for the crash tests.
+pub(crate) fn crash_point(point: &str) {
+    #[cfg(debug_assertions)]
+    if let Ok(at) = std::env::var("TROVE_TEST_CRASH_AT") {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static REACHED: AtomicUsize = AtomicUsize::new(0);
+        let (name, nth) = at.split_once('@').unwrap_or((&at, "1"));
+        if name == point && REACHED.fetch_add(1, Ordering::Relaxed) + 1 == nth.parse().unwrap_or(1)
+        {
+            // SIGKILL to itself: no handler, no unwinding, no core file.
+            // SAFETY: kill(2) on the own process id; the call has no memory effects.
+            unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = point;
 }
 
 #[cfg(test)]

@@ -452,3 +452,92 @@ fn reindexing_many_times_does_not_grow_the_index() {
         "index grew from {first} to {last} bytes"
     );
 }
+
+/// The next run after a crash converges exactly: it reads what it must, the index holds
+/// `total` documents and no stale one, and a run after it reads nothing.
+fn converges_after_crash(env: &TestEnv, total: usize, what: &str) {
+    if env.path("index/meta.json").exists() {
+        let out = env.run(&["search", "--json", "--limit", "100000", "*"]);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{what}: {}",
+            stderr(&out)
+        );
+    }
+    let out = env.index(&["big"]);
+    assert!(out.status.success(), "{what}: {}", stderr(&out));
+    assert_eq!(all_ids(env).len(), total, "{what}");
+    let (again, code) = summary(env, &["big"]);
+    assert_eq!(code, 0, "{what}");
+    assert_eq!(
+        again["files"], 0,
+        "{what}: the run after converging read files"
+    );
+    assert_eq!(again["total_documents"], total, "{what}");
+}
+
+/// A crash at each step of the state's own write (written but not synced, synced but not
+/// in place, in place before the index commits), at the first and at a later commit of a
+/// new index, and at a later commit of a run that changes, adds and removes files.
+#[test]
+fn a_crash_during_the_states_own_write_converges() {
+    for point in ["state-written", "state-synced", "state-saved"] {
+        for nth in [1, 3] {
+            let what = format!("{point}@{nth}, new index");
+            let env = TestEnv::new();
+            write_many(&env, "big", 300);
+            let out = env
+                .trove()
+                .env("TROVE_TEST_CRASH_AT", format!("{point}@{nth}"))
+                .args(["index", "--commit-every", "100", "big"])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.code().is_none(),
+                "{what}: the crash hook did not fire"
+            );
+            converges_after_crash(&env, 300, &what);
+        }
+
+        let what = format!("{point}@2, changes on record");
+        let env = TestEnv::new();
+        write_many(&env, "big", 300);
+        assert!(env.index(&["big"]).status.success());
+        for i in 0..20 {
+            let path = env.write(
+                &format!("big/{:02}/{i:05}.txt", i % 50),
+                format!("Changed {i}\n\nrewritten{i} text after the first run\n"),
+            );
+            set_mtime(&path, 2_000_000_000);
+        }
+        for i in 20..40 {
+            std::fs::remove_file(env.path(&format!("big/{:02}/{i:05}.txt", i % 50))).unwrap();
+        }
+        for i in 300..320 {
+            env.write(
+                &format!("big/{:02}/{i:05}.txt", i % 50),
+                format!("Document {i}\n\nword{i} added after the first run\n"),
+            );
+        }
+        let out = env
+            .trove()
+            .env("TROVE_TEST_CRASH_AT", format!("{point}@2"))
+            .args(["index", "--commit-every", "10", "big"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.code().is_none(),
+            "{what}: the crash hook did not fire"
+        );
+        converges_after_crash(&env, 300, &what);
+        for (query, hits) in [
+            ("rewritten7", 1),
+            ("word7", 0),
+            ("word25", 0),
+            ("word310", 1),
+        ] {
+            let (found, _) = env.search_json(&[query]);
+            assert_eq!(found.len(), hits, "{what}: {query}");
+        }
+    }
+}
