@@ -476,6 +476,20 @@ fn converges_after_crash(env: &TestEnv, total: usize, what: &str) {
     assert_eq!(again["total_documents"], total, "{what}");
 }
 
+/// `trove index big` with the crash hook set at `at`: the run must end by the signal.
+fn index_until_crash(env: &TestEnv, at: &str, commit_every: &str, what: &str) {
+    let out = env
+        .trove()
+        .env("TROVE_TEST_CRASH_AT", at)
+        .args(["index", "--commit-every", commit_every, "big"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_none(),
+        "{what}: the crash hook did not fire"
+    );
+}
+
 /// A crash at each step of the state's own write (written but not synced, synced but not
 /// in place, in place before the index commits), at the first and at a later commit of a
 /// new index, and at a later commit of a run that changes, adds and removes files.
@@ -486,16 +500,7 @@ fn a_crash_during_the_states_own_write_converges() {
             let what = format!("{point}@{nth}, new index");
             let env = TestEnv::new();
             write_many(&env, "big", 300);
-            let out = env
-                .trove()
-                .env("TROVE_TEST_CRASH_AT", format!("{point}@{nth}"))
-                .args(["index", "--commit-every", "100", "big"])
-                .output()
-                .unwrap();
-            assert!(
-                out.status.code().is_none(),
-                "{what}: the crash hook did not fire"
-            );
+            index_until_crash(&env, &format!("{point}@{nth}"), "100", &what);
             converges_after_crash(&env, 300, &what);
         }
 
@@ -519,16 +524,7 @@ fn a_crash_during_the_states_own_write_converges() {
                 format!("Document {i}\n\nword{i} added after the first run\n"),
             );
         }
-        let out = env
-            .trove()
-            .env("TROVE_TEST_CRASH_AT", format!("{point}@2"))
-            .args(["index", "--commit-every", "10", "big"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.code().is_none(),
-            "{what}: the crash hook did not fire"
-        );
+        index_until_crash(&env, &format!("{point}@2"), "10", &what);
         converges_after_crash(&env, 300, &what);
         for (query, hits) in [
             ("rewritten7", 1),
