@@ -7,6 +7,7 @@ real news sets and SciFact in ../shared/data.
   python3 bench/scale.py gen --files N --out DIR   # DIR/00/000/g0.txt, ... (1,000 a folder)
   python3 bench/scale.py run --series docs --sizes 47000,100000,300000,1000000
   python3 bench/scale.py run --series files --sizes 47000,100000 [--trove PATH]
+  python3 bench/scale.py queries --index DIR [--trove PATH]   # the queries again, on DIR
   python3 bench/scale.py report                    # tables from bench/scale.json, plot again
 
 The generator cycles through the 47,095 base records (Reuters, BBC, 20 Newsgroups,
@@ -625,7 +626,17 @@ def main():
                        "through the base records' own vocabulary)")
         p.add_argument("--heaps-beta", type=float, help=f"Heaps' beta (default {HEAPS_BETA})")
     sub.add_parser("report", help="Markdown tables from bench/scale.json (and the plot again)")
+    q = sub.add_parser("queries", help="time the series' queries again on an index already built")
+    q.add_argument("--index", required=True, help="an index the series built (kept with a copy)")
+    q.add_argument("--trove", default=str(bench.TROVE), help="the trove binary (default target/release/trove)")
     args = ap.parse_args()
+    if args.cmd == "queries":
+        # The same commands and timing as `run`, on a quiet machine (others' CPU said).
+        bench.warm(Path(args.index))
+        print(json.dumps({kind: latency([[args.trove, "search", "--index", args.index, "--json",
+                                          "-n", "10", q] for q in qs])
+                          for kind, qs in QUERIES.items()}))
+        return 0
     if args.cmd == "report":
         if not RESULTS.exists():
             print("no bench/scale.json yet")

@@ -418,6 +418,11 @@ pub struct IndexArgs {
     #[arg(long = "force")]
     pub force: bool,
 
+    /// After the run, merge the index into one segment: the fastest searches, for an
+    /// archive done growing, at the cost of rewriting the whole index once
+    #[arg(long = "merge")]
+    pub merge: bool,
+
     /// Wait up to SECS for another `trove index` to release the index
     #[arg(long = "wait", value_name = "SECS", default_value = "0", value_parser = parse_seconds)]
     pub wait: Duration,
@@ -665,6 +670,8 @@ impl SearchArgs {
             },
             snippets: wants_snippet,
             explain: self.explain,
+            // Printed only by the terminal's hit list and by --count.
+            count: matches!(output, Output::Human | Output::Count),
         }
     }
 }

@@ -64,6 +64,7 @@ pub fn index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
         opts.memory = bytes;
     }
     opts.prune = !args.no_prune;
+    opts.merge = args.merge;
     opts.force = args.force;
     opts.walk = args.files.walk()?;
     opts.limits = args.files.limits();

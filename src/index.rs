@@ -551,6 +551,55 @@ impl TroveIndex {
         }
     }
 
+    /// Merges every segment of the index into one (`trove index --merge`): a search
+    /// opens each segment and looks each term up in each, so one segment answers
+    /// fastest; the cost is a rewrite of the whole index. The merged segment replaces
+    /// the others at the same commit (tantivy writes meta.json once the merge is whole).
+    /// Returns the number of segments before, or `None` when `stop` was set meanwhile:
+    /// then it returns at once and the merge dies with the process, which leaves the
+    /// index as it was (the next writer removes the half-written files), as kill -9
+    /// during a merge does.
+    pub(crate) fn merge_all(
+        &self,
+        wait: Duration,
+        stop: Option<&AtomicBool>,
+        on_wait: &mut dyn FnMut(),
+    ) -> Result<Option<usize>> {
+        let err = |e| self.index_err(e);
+        let mut writer: IndexWriter<TantivyDocument> =
+            self.writer(1, MIN_MEMORY_PER_THREAD, wait, stop, on_wait)?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let ids = self.index.searchable_segment_ids().map_err(err)?;
+        if ids.len() < 2 {
+            return Ok(Some(ids.len()));
+        }
+        let merging = writer.merge(&ids);
+        let (done, result) = std::sync::mpsc::channel();
+        std::thread::spawn(move || done.send(merging.wait()));
+        loop {
+            match result.recv_timeout(Duration::from_millis(100)) {
+                Ok(merged) => {
+                    merged.map_err(err)?;
+                    break;
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+                        // Dropping the writer would wait for the merge.
+                        std::mem::forget(writer);
+                        return Ok(None);
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(err(TantivyError::InternalError(
+                        "the merge thread ended without an answer".into(),
+                    )));
+                }
+            }
+        }
+        writer.wait_merging_threads().map_err(err)?;
+        Ok(Some(ids.len()))
+    }
+
     /// Opstamp of the last commit.
     pub(crate) fn opstamp(&self) -> Result<u64> {
         Ok(self

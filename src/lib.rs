@@ -56,6 +56,7 @@ mod snippet;
 mod state;
 pub mod stats;
 pub mod term;
+mod top;
 
 pub use article::{Article, Format};
 pub use batch::{index_paths, Event, IndexOptions, IndexSummary};

@@ -6,7 +6,7 @@ use std::ops::Range;
 use serde::Serialize;
 use std::sync::Arc;
 
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue, SortByString};
+use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{Bm25StatisticsProvider, Query};
 use tantivy::schema::Field;
@@ -52,6 +52,11 @@ pub struct SearchOptions {
     pub snippets: bool,
     /// Explain each hit's score.
     pub explain: bool,
+    /// Count every match for `SearchResults::total` (a printed total). Without it the
+    /// total is the number of hits found up to one past the page: 0 exactly when
+    /// nothing matched, a lower bound otherwise. Counting is a pass over every match
+    /// (2 ms of a one-term search at 10,000,000 records).
+    pub count: bool,
 }
 
 impl SearchOptions {
@@ -64,6 +69,7 @@ impl SearchOptions {
             options: QueryOptions::default(),
             snippets: true,
             explain: false,
+            count: true,
         }
     }
 }
@@ -170,7 +176,7 @@ impl<'a> Session<'a> {
         let (found, total): (Vec<(Option<f32>, DocAddress)>, usize) = match opts.sort {
             Sort::Score => {
                 let (top, total) = self
-                    .top_by_score(&*query, opts.offset, opts.limit)
+                    .top_by_score(&*query, opts.offset, opts.limit, opts.count)
                     .map_err(err)?;
                 (top.into_iter().map(|(s, a)| (Some(s), a)).collect(), total)
             }
@@ -188,15 +194,19 @@ impl<'a> Session<'a> {
                     ),
                     (SortByString::for_field(ID_COLUMN), Order::Asc),
                 );
-                let (top, total) = self
-                    .run(
-                        &query,
-                        &(
-                            self.page(opts.offset, opts.limit).order_by(by_date_then_id),
-                            Count,
-                        ),
-                    )
-                    .map_err(err)?;
+                let page = self.page(opts.offset, opts.limit).order_by(by_date_then_id);
+                let (top, total) = if opts.count {
+                    self.run(&query, &(page, Count)).map_err(err)?
+                } else {
+                    let top = self.run(&query, &page).map_err(err)?;
+                    let total = if top.is_empty() && opts.offset > 0 {
+                        // Past the last hit, or nothing matched: only a count says which.
+                        self.run(&query, &Count).map_err(err)?
+                    } else {
+                        opts.offset + top.len()
+                    };
+                    (top, total)
+                };
                 (top.into_iter().map(|(_, a)| (None, a)).collect(), total)
             }
         };
@@ -310,31 +320,48 @@ impl<'a> Session<'a> {
     /// same documents whatever the index's segments, so that equal scores never let
     /// the layout decide which hit makes the page. tantivy's ranking (with its
     /// block-max pruning) is asked for one hit past the page; only when equal scores
-    /// straddle an edge of the page is it taken again with the id as a second key.
+    /// straddle an edge of the page is it taken again with the id as a second key,
+    /// among the hits scoring at least the page's lowest score (`top::BestById`, pruned
+    /// the same way). The count is its own pass: `Count` alone asks each segment for a
+    /// number (a term's document frequency when nothing is deleted); beside a top-k it
+    /// would score every match and turn the pruning off.
     /// The caller orders equal scores inside the page by id.
     fn top_by_score(
         &self,
         query: &dyn Query,
         offset: usize,
         limit: usize,
+        count: bool,
     ) -> tantivy::Result<(Vec<(f32, DocAddress)>, usize)> {
         let end = offset.saturating_add(limit);
-        let (top, total) = self.run(
-            query,
-            &(self.page(0, end.saturating_add(1)).order_by_score(), Count),
-        )?;
+        let top = self.run(query, &self.page(0, end.saturating_add(1)).order_by_score())?;
+        let total = if count {
+            self.run(query, &Count)?
+        } else {
+            top.len()
+        };
         let at = |i: usize| top.get(i).map(|(s, _)| *s);
         let straddles = |i: usize| i > 0 && at(i).is_some() && at(i - 1) == at(i);
         if !straddles(offset) && !straddles(end) {
             let page = top.into_iter().skip(offset).take(limit).collect();
             return Ok((page, total));
         }
-        let by_score_then_id = (
-            (SortBySimilarityScore, Order::Desc),
-            (SortByString::for_field(ID_COLUMN), Order::Asc),
-        );
-        let page = self.run(query, &self.page(offset, limit).order_by(by_score_then_id))?;
-        Ok((page.into_iter().map(|((s, _), a)| (s, a)).collect(), total))
+        let Some(floor) = top.iter().map(|(s, _)| *s).reduce(f32::min) else {
+            return Ok((Vec::new(), total));
+        };
+        let best = crate::top::BestById {
+            floor,
+            k: end.min(top.len()),
+            id_column: ID_COLUMN,
+        };
+        let page = self.run(query, &best)?;
+        Ok((
+            page.into_iter()
+                .skip(offset)
+                .map(|(s, _, a)| (s, a))
+                .collect(),
+            total,
+        ))
     }
 
     /// The ids of the best `opts.limit` hits, best first, read from the id fast column
@@ -345,7 +372,7 @@ impl<'a> Session<'a> {
         let err = |e| trove.index_err(e);
         let built = query::build(trove, searcher, &opts.query, &opts.options)?;
         let (top, _) = self
-            .top_by_score(&*built.query, opts.offset, opts.limit)
+            .top_by_score(&*built.query, opts.offset, opts.limit, false)
             .map_err(err)?;
         // Per segment: the hits' term ordinals in the id column, resolved in one sorted
         // pass over the dictionary (one block decompressed per block touched, not per hit).

@@ -1,5 +1,6 @@
-//! Same input, same output: one folder indexed five ways (threads, commit sizes, in
-//! one run or two) gives byte-identical `search --json` output, also when hits tie.
+//! Same input, same output: one folder indexed six ways (threads, commit sizes, in
+//! one run or two, merged into one segment or not) gives byte-identical
+//! `search --json` output, also when hits tie.
 
 mod common;
 
@@ -69,10 +70,10 @@ fn queries() -> Vec<Vec<String>> {
 }
 
 #[test]
-fn five_builds_of_one_folder_search_byte_for_byte_alike() {
+fn six_builds_of_one_folder_search_byte_for_byte_alike() {
     let env = TestEnv::new();
     folder(&env);
-    let builds: [&[&[&str]]; 5] = [
+    let builds: [&[&[&str]]; 6] = [
         &[&["docs"]],
         &[&["-j", "1", "docs"]],
         &[&["-j", "1", "--commit-every", "7", "docs"]],
@@ -81,6 +82,8 @@ fn five_builds_of_one_folder_search_byte_for_byte_alike() {
             &["-j", "1", "docs/b"],
             &["-j", "2", "--commit-every", "5", "docs"],
         ],
+        // Many segments, then merged into one by a run that finds nothing changed.
+        &[&["-j", "2", "--commit-every", "3", "docs"], &["--merge"]],
     ];
     let queries = queries();
     assert_eq!(queries.len(), 50);

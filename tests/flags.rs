@@ -381,6 +381,11 @@ fn index_flags_are_honoured_or_refused() {
             &["--commit-interval", "0", "docs"],
             ElsewhereChecked("commits by time: tests/batch.rs and the kill -9 tests"),
         ),
+        (
+            &["docs"],
+            &["--merge", "docs"],
+            ElsewhereChecked("batch::merge_leaves_one_segment_and_changes_no_answer"),
+        ),
         (&[], &["--memory", "1K", "docs"], Refused),
         (&[], &["--threads", "0", "docs"], Refused),
         (&[], &["--commit-every", "0", "docs"], Refused),

@@ -66,6 +66,8 @@ pub struct IndexOptions {
     /// How far reading one file may go (`--max-file-size`), and which formats are read
     /// (`--type`).
     pub limits: Limits,
+    /// After the run, merge the index into one segment (`--merge`).
+    pub merge: bool,
 }
 
 impl IndexOptions {
@@ -90,6 +92,7 @@ impl IndexOptions {
             stop: None,
             walk: WalkOptions::default(),
             limits: Limits::default(),
+            merge: false,
         }
     }
 }
@@ -155,6 +158,9 @@ pub struct IndexSummary {
     pub commits: usize,
     /// True when a stop request ended the run early (what was done is committed).
     pub interrupted: bool,
+    /// With `--merge`: the segments merged into one (0 when it was stopped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_segments: Option<usize>,
     /// Each file that failed and each bad record: the path and why (the first
     /// `MAX_ERRORS_LISTED`; the counts above count all).
     pub errors: Vec<Problem>,
@@ -294,6 +300,11 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
         writer
             .wait_merging_threads()
             .map_err(|e| trove.index_err(e))?;
+        if opts.merge {
+            let merged = trove.merge_all(opts.wait, opts.stop.as_deref(), &mut || {})?;
+            summary.interrupted = merged.is_none();
+            summary.merged_segments = Some(merged.unwrap_or(0));
+        }
     }
     summary.total_documents = trove.num_docs()?;
     summary.elapsed = start.elapsed();
