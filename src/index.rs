@@ -555,7 +555,8 @@ impl TroveIndex {
     /// opens each segment and looks each term up in each, so one segment answers
     /// fastest; the cost is a rewrite of the whole index. The merged segment replaces
     /// the others at the same commit (tantivy writes meta.json once the merge is whole).
-    /// Returns the number of segments before, or `None` when `stop` was set meanwhile:
+    /// Returns the number of segments merged (0 when there were fewer than two), or
+    /// `None` when `stop` was set meanwhile:
     /// then it returns at once and the merge dies with the process, which leaves the
     /// index as it was (the next writer removes the half-written files), as kill -9
     /// during a merge does.
@@ -571,7 +572,7 @@ impl TroveIndex {
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         let ids = self.index.searchable_segment_ids().map_err(err)?;
         if ids.len() < 2 {
-            return Ok(Some(ids.len()));
+            return Ok(Some(0));
         }
         let merging = writer.merge(&ids);
         let (done, result) = std::sync::mpsc::channel();

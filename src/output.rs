@@ -547,6 +547,12 @@ pub fn index_summary_line(s: &IndexSummary, index_dir: &Path) -> String {
     if s.warnings > 0 {
         line.push_str(&format!("; {}", plural(s.warnings, "warning", "warnings")));
     }
+    match s.merged_segments {
+        Some(0) if s.interrupted => line.push_str("; merge stopped (the index is as it was)"),
+        Some(0) => line.push_str("; nothing to merge"),
+        Some(n) => line.push_str(&format!("; merged {n} segments into one")),
+        None => {}
+    }
     if s.interrupted {
         line.push_str("; interrupted (what was read is committed)");
     }

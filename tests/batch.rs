@@ -576,6 +576,16 @@ fn merge_leaves_one_segment_and_changes_no_answer() {
     let (again, code) = summary(&env, &["docs"]);
     assert_eq!((again["files"].as_u64(), code), (Some(0), 0));
     assert_eq!(stats(&env)["segments"], 1);
+    // One segment: nothing to merge, said so.
+    let (once_more, code) = summary(&env, &["--merge", "docs"]);
+    assert_eq!((once_more["merged_segments"].as_u64(), code), (Some(0), 0));
+    assert_eq!(once_more["interrupted"], false);
+    let out = env.run(&["index", "--merge", "docs"]);
+    assert!(
+        stderr(&out).contains("nothing to merge"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// SIGTERM or kill -9 while `--merge` merges: the index stays as it was (every id,

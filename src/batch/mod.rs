@@ -158,7 +158,8 @@ pub struct IndexSummary {
     pub commits: usize,
     /// True when a stop request ended the run early (what was done is committed).
     pub interrupted: bool,
-    /// With `--merge`: the segments merged into one (0 when it was stopped).
+    /// With `--merge`: the segments merged into one (0 when there was nothing to merge,
+    /// or when the merge was stopped: then `interrupted` is true).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub merged_segments: Option<usize>,
     /// Each file that failed and each bad record: the path and why (the first
