@@ -106,9 +106,9 @@ pub fn check(dir: &Path) -> Result<CheckReport, Error> {
             } else if documents.is_some() {
                 let missing = state
                     .files
-                    .values()
-                    .filter(|f| f.size != u64::MAX)
-                    .flat_map(|f| f.ids.iter())
+                    .iter()
+                    .filter(|(_, f)| f.info().size != u64::MAX)
+                    .flat_map(|(_, f)| f.ids())
                     .filter(|id| !ids.contains(*id))
                     .count();
                 if missing > 0 {

@@ -116,9 +116,7 @@ pub fn delete(trove: &TroveIndex, opts: &DeleteOptions) -> Result<Vec<Deleted>> 
         trove.delete_id(&writer, id);
     }
     if trusted {
-        for file in state.files.values_mut() {
-            file.ids.retain(|id| !gone.contains(id.as_str()));
-        }
+        state.files.remove_ids(&gone);
         trove.commit(&mut writer, &mut state)?;
     } else {
         // A state that does not match the index stays unmatched: the next `trove index`

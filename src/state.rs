@@ -5,11 +5,16 @@
 //! so a state that does not match the index (a crash between the two) is recognised and
 //! not trusted for skipping files.
 
-use std::collections::BTreeMap;
+use std::cmp::Ordering;
+use std::collections::{btree_map, BTreeMap, BTreeSet};
+use std::iter::Peekable;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{MapAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeStruct};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::article::Format;
 use crate::error::{Error, Result};
@@ -35,6 +40,26 @@ pub(crate) struct FileState {
     pub ids: Vec<String>,
 }
 
+impl FileState {
+    fn info(&self) -> FileInfo {
+        FileInfo {
+            size: self.size,
+            mtime_ns: self.mtime_ns,
+            hash: self.hash,
+            format: self.format,
+        }
+    }
+}
+
+/// A file's entry without its ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FileInfo {
+    pub size: u64,
+    pub mtime_ns: i128,
+    pub hash: Option<u64>,
+    pub format: Option<Format>,
+}
+
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct State {
     version: u32,
@@ -44,9 +69,397 @@ pub(crate) struct State {
     /// path walks again.
     #[serde(default)]
     pub roots: Vec<String>,
-    /// Canonical path -> state. The path is shared with the run's table of which file
-    /// holds which document, so each is in memory once.
-    pub files: BTreeMap<Arc<str>, FileState>,
+    /// Canonical path -> state.
+    pub files: Files,
+}
+
+/// The files on record, by canonical path: a compact table sorted by path (every path
+/// in one string, every id in another, the rest in a column; about a quarter of the
+/// memory of a map of separate entries), and the changes made since it was built, in a
+/// map. The changes are folded into a new table each time the state is saved, so the
+/// map holds what changed since the last commit, not the whole run.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Files {
+    table: Table,
+    /// Changes since the table was built: the new entry, or `None` for one removed.
+    changes: BTreeMap<Arc<str>, Option<FileState>>,
+}
+
+/// Changes kept apart before they are folded into the table, at least (a few in unit
+/// tests, so that their sequences of changes fold too).
+const FOLD_AT: usize = if cfg!(test) { 3 } else { 1 << 16 };
+
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Table {
+    paths: String,
+    /// End of each path in `paths`.
+    path_ends: Vec<usize>,
+    infos: Vec<FileInfo>,
+    ids: String,
+    /// End of each id in `ids`.
+    id_ends: Vec<usize>,
+    /// End, in `id_ends`, of each file's ids.
+    file_ids: Vec<usize>,
+}
+
+impl Table {
+    fn len(&self) -> usize {
+        self.infos.len()
+    }
+
+    fn path(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.path_ends[i - 1] };
+        &self.paths[start..self.path_ends[i]]
+    }
+
+    fn id(&self, j: usize) -> &str {
+        let start = if j == 0 { 0 } else { self.id_ends[j - 1] };
+        &self.ids[start..self.id_ends[j]]
+    }
+
+    fn id_range(&self, i: usize) -> Range<usize> {
+        let start = if i == 0 { 0 } else { self.file_ids[i - 1] };
+        start..self.file_ids[i]
+    }
+
+    /// Where `key` is, if it is here.
+    fn find(&self, key: &str) -> Option<usize> {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            match self.path(mid).cmp(key) {
+                Ordering::Less => low = mid + 1,
+                Ordering::Greater => high = mid,
+                Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// Appends an entry; paths must come in increasing order.
+    fn push<'a>(&mut self, path: &str, info: FileInfo, ids: impl Iterator<Item = &'a str>) {
+        self.paths.push_str(path);
+        self.path_ends.push(self.paths.len());
+        self.infos.push(info);
+        for id in ids {
+            self.ids.push_str(id);
+            self.id_ends.push(self.ids.len());
+        }
+        self.file_ids.push(self.id_ends.len());
+    }
+
+    fn last_path(&self) -> Option<&str> {
+        self.len().checked_sub(1).map(|i| self.path(i))
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.paths.shrink_to_fit();
+        self.path_ends.shrink_to_fit();
+        self.infos.shrink_to_fit();
+        self.ids.shrink_to_fit();
+        self.id_ends.shrink_to_fit();
+        self.file_ids.shrink_to_fit();
+    }
+}
+
+/// One file's entry, where it is kept.
+#[derive(Clone, Copy)]
+pub(crate) enum Entry<'a> {
+    Table(&'a Table, usize),
+    Changed(&'a FileState),
+}
+
+impl<'a> Entry<'a> {
+    pub fn info(&self) -> FileInfo {
+        match self {
+            Entry::Table(table, i) => table.infos[*i],
+            Entry::Changed(file) => file.info(),
+        }
+    }
+
+    pub fn ids(&self) -> Ids<'a> {
+        match *self {
+            Entry::Table(table, i) => Ids::Table(table, table.id_range(i)),
+            Entry::Changed(file) => Ids::Changed(file.ids.iter()),
+        }
+    }
+
+    fn to_owned(self) -> FileState {
+        let info = self.info();
+        FileState {
+            size: info.size,
+            mtime_ns: info.mtime_ns,
+            hash: info.hash,
+            format: info.format,
+            ids: self.ids().map(str::to_string).collect(),
+        }
+    }
+}
+
+/// The ids of one file's entry, in order.
+pub(crate) enum Ids<'a> {
+    Table(&'a Table, Range<usize>),
+    Changed(std::slice::Iter<'a, String>),
+}
+
+impl<'a> Iterator for Ids<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            Ids::Table(table, range) => range.next().map(|j| table.id(j)),
+            Ids::Changed(iter) => iter.next().map(String::as_str),
+        }
+    }
+}
+
+/// Every entry in path order: the table's, with the changes applied.
+pub(crate) struct Iter<'a> {
+    table: &'a Table,
+    next: usize,
+    changes: Peekable<btree_map::Iter<'a, Arc<str>, Option<FileState>>>,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a str, Entry<'a>);
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let in_table = (self.next < self.table.len()).then(|| self.table.path(self.next));
+            let changed = self.changes.peek().map(|(k, _)| &***k);
+            let take_table = match (in_table, changed) {
+                (None, None) => return None,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some(t), Some(c)) => t < c,
+            };
+            if take_table {
+                self.next += 1;
+                return Some((in_table?, Entry::Table(self.table, self.next - 1)));
+            }
+            let (key, change) = self.changes.next()?;
+            if in_table == Some(&**key) {
+                // The change replaces (or removes) the table's entry.
+                self.next += 1;
+            }
+            if let Some(file) = change {
+                return Some((&**key, Entry::Changed(file)));
+            }
+        }
+    }
+}
+
+impl Files {
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            table: &self.table,
+            next: 0,
+            changes: self.changes.iter().peekable(),
+        }
+    }
+
+    #[cfg(test)]
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    pub fn get(&self, key: &str) -> Option<Entry<'_>> {
+        match self.changes.get(key) {
+            Some(change) => change.as_ref().map(Entry::Changed),
+            None => self.table.find(key).map(|i| Entry::Table(&self.table, i)),
+        }
+    }
+
+    /// Sets a file's modification time; false when it is not on record.
+    pub fn set_mtime(&mut self, key: &str, mtime_ns: i128) -> bool {
+        match self.changes.get_mut(key) {
+            Some(Some(file)) => file.mtime_ns = mtime_ns,
+            Some(None) => return false,
+            None => match self.table.find(key) {
+                Some(i) => self.table.infos[i].mtime_ns = mtime_ns,
+                None => return false,
+            },
+        }
+        true
+    }
+
+    /// Records `file` under `key`; returns the entry it replaces.
+    pub fn insert(&mut self, key: Arc<str>, file: FileState) -> Option<FileState> {
+        let old = self.get(&key).map(Entry::to_owned);
+        self.changes.insert(key, Some(file));
+        if self.changes.len() > FOLD_AT.max(self.table.len() / 8) {
+            // A long run between commits (the first run over a large folder) keeps
+            // its entries compact too. Folding when the changes reach an eighth of the
+            // table costs each entry about nine copies over any run.
+            self.fold();
+        }
+        old
+    }
+
+    /// Takes a file off the record; returns its entry.
+    pub fn remove(&mut self, key: &Arc<str>) -> Option<FileState> {
+        let old = self.get(key).map(Entry::to_owned);
+        if self.table.find(key).is_some() {
+            self.changes.insert(key.clone(), None);
+        } else {
+            self.changes.remove(key);
+        }
+        old
+    }
+
+    /// The entry of `key` to change, made by `new` when there is none.
+    pub fn entry_mut(&mut self, key: &Arc<str>, new: impl FnOnce() -> FileState) -> &mut FileState {
+        let table = &self.table;
+        self.changes
+            .entry(key.clone())
+            .or_insert_with(|| table.find(key).map(|i| Entry::Table(table, i).to_owned()))
+            .get_or_insert_with(new)
+    }
+
+    /// Removes these ids from every entry that has them.
+    pub fn remove_ids(&mut self, gone: &BTreeSet<&str>) {
+        let holding: Vec<Arc<str>> = self
+            .iter()
+            .filter(|(_, entry)| entry.ids().any(|id| gone.contains(id)))
+            .map(|(key, _)| Arc::from(key))
+            .collect();
+        for key in holding {
+            let empty = || FileState {
+                size: u64::MAX,
+                mtime_ns: UNVERIFIED,
+                hash: None,
+                format: None,
+                ids: Vec::new(),
+            };
+            let file = self.entry_mut(&key, empty);
+            file.ids.retain(|id| !gone.contains(id.as_str()));
+        }
+    }
+
+    /// Every entry no longer vouches for its file (see `State::distrust`).
+    fn distrust(&mut self) {
+        for info in &mut self.table.infos {
+            info.mtime_ns = UNVERIFIED;
+            info.hash = None;
+        }
+        for file in self.changes.values_mut().flatten() {
+            file.mtime_ns = UNVERIFIED;
+            file.hash = None;
+        }
+    }
+
+    /// Builds the table again with the changes in it.
+    fn fold(&mut self) {
+        if self.changes.is_empty() {
+            return;
+        }
+        let (mut path_bytes, mut ids, mut id_bytes) = (0, 0, 0);
+        for (key, change) in &self.changes {
+            path_bytes += key.len();
+            for id in change.iter().flat_map(|file| &file.ids) {
+                ids += 1;
+                id_bytes += id.len();
+            }
+        }
+        let old = &self.table;
+        let entries = old.len() + self.changes.len();
+        let mut table = Table {
+            paths: String::with_capacity(old.paths.len() + path_bytes),
+            path_ends: Vec::with_capacity(entries),
+            infos: Vec::with_capacity(entries),
+            ids: String::with_capacity(old.ids.len() + id_bytes),
+            id_ends: Vec::with_capacity(old.id_ends.len() + ids),
+            file_ids: Vec::with_capacity(entries),
+        };
+        for (key, entry) in self.iter() {
+            table.push(key, entry.info(), entry.ids());
+        }
+        table.shrink_to_fit();
+        self.table = table;
+        self.changes.clear();
+    }
+}
+
+impl PartialEq for Files {
+    fn eq(&self, other: &Files) -> bool {
+        self.iter()
+            .map(|(k, e)| (k, e.info()))
+            .eq(other.iter().map(|(k, e)| (k, e.info())))
+            && self
+                .iter()
+                .zip(other.iter())
+                .all(|((_, a), (_, b))| a.ids().eq(b.ids()))
+    }
+}
+
+/// Written as the map of path to `FileState` it stands for.
+impl Serialize for Files {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (key, entry) in self.iter() {
+            map.serialize_entry(key, &EntryOut(entry))?;
+        }
+        map.end()
+    }
+}
+
+struct EntryOut<'a>(Entry<'a>);
+
+impl Serialize for EntryOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let info = self.0.info();
+        let mut s = serializer.serialize_struct("FileState", 5)?;
+        s.serialize_field("size", &info.size)?;
+        s.serialize_field("mtime_ns", &info.mtime_ns)?;
+        s.serialize_field("hash", &info.hash)?;
+        s.serialize_field("format", &info.format)?;
+        s.serialize_field("ids", &IdsOut(self.0))?;
+        s.end()
+    }
+}
+
+struct IdsOut<'a>(Entry<'a>);
+
+impl Serialize for IdsOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.ids())
+    }
+}
+
+/// Read entry by entry into the table (a state written by trove lists paths in order;
+/// one out of order is kept as a change, so any order reads right).
+impl<'de> Deserialize<'de> for Files {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Files, D::Error> {
+        struct FilesVisitor;
+        impl<'de> Visitor<'de> for FilesVisitor {
+            type Value = Files;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of paths to file entries")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Files, A::Error> {
+                let mut files = Files::default();
+                while let Some((key, file)) = map.next_entry::<String, FileState>()? {
+                    if files
+                        .table
+                        .last_path()
+                        .is_none_or(|last| last < key.as_str())
+                        && files.changes.is_empty()
+                    {
+                        files
+                            .table
+                            .push(&key, file.info(), file.ids.iter().map(String::as_str));
+                    } else {
+                        files.changes.insert(Arc::from(key), Some(file));
+                    }
+                }
+                files.fold();
+                files.table.shrink_to_fit();
+                Ok(files)
+            }
+        }
+        deserializer.deserialize_map(FilesVisitor)
+    }
 }
 
 impl State {
@@ -55,10 +468,7 @@ impl State {
     /// the state does not match the index, so that saving it under a new commit cannot
     /// vouch for files whose documents that commit never held.
     pub fn distrust(&mut self) {
-        for file in self.files.values_mut() {
-            file.mtime_ns = UNVERIFIED;
-            file.hash = None;
-        }
+        self.files.distrust();
     }
 
     fn path(index_dir: &Path) -> PathBuf {
@@ -107,6 +517,7 @@ impl State {
     pub fn save(&mut self, index_dir: &Path, opstamp: u64) -> Result<()> {
         self.version = VERSION;
         self.opstamp = Some(opstamp);
+        self.files.fold();
         let path = Self::path(index_dir);
         let tmp = index_dir.join(format!("{FILE_NAME}.tmp"));
         let io_err = |source| Error::Io {
@@ -188,8 +599,154 @@ mod tests {
         // after it is saved under a later commit and loaded again.
         state.distrust();
         state.save(dir.path(), 9).unwrap();
-        let file = &State::load(dir.path()).files["/a.txt"];
-        assert_eq!(file.ids, ["x"]);
-        assert_eq!((file.mtime_ns, file.hash), (UNVERIFIED, None));
+        let loaded = State::load(dir.path());
+        let file = loaded.files.get("/a.txt").unwrap();
+        assert_eq!(file.ids().collect::<Vec<_>>(), ["x"]);
+        let info = file.info();
+        assert_eq!((info.mtime_ns, info.hash), (UNVERIFIED, None));
+    }
+
+    /// What the table is written as: the JSON of a map of path to `FileState`, so
+    /// states saved before the table read the same.
+    #[test]
+    fn written_as_a_map_of_entries() {
+        let mut map = BTreeMap::new();
+        let mut files = Files::default();
+        for (key, ids) in [
+            ("/b", vec!["1", "2"]),
+            ("/a", vec![]),
+            ("/c\u{e9}", vec!["\u{1f600}"]),
+        ] {
+            let file = FileState {
+                size: 1,
+                mtime_ns: -5,
+                hash: None,
+                format: Some(Format::JsonLines),
+                ids: ids.into_iter().map(String::from).collect(),
+            };
+            map.insert(key.to_string(), file.clone());
+            files.insert(Arc::from(key), file);
+        }
+        let expected = serde_json::to_string(&map).unwrap();
+        assert_eq!(serde_json::to_string(&files).unwrap(), expected);
+        files.fold();
+        assert_eq!(serde_json::to_string(&files).unwrap(), expected);
+        let back: Files = serde_json::from_str(&expected).unwrap();
+        assert_eq!(back, files);
+        // Out of order (not what trove writes) reads the same.
+        let shuffled = r#"{"/b":{"size":1,"mtime_ns":-5,"hash":null,"format":"jsonl","ids":["1","2"]},"/a":{"size":1,"mtime_ns":-5,"hash":null,"format":"jsonl","ids":[]},"/c\u00e9":{"size":1,"mtime_ns":-5,"hash":null,"format":"jsonl","ids":["\ud83d\ude00"]}}"#;
+        let back: Files = serde_json::from_str(shuffled).unwrap();
+        assert_eq!(back, files);
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Insert(String, Vec<String>, i64),
+        Remove(String),
+        SetMtime(String, i64),
+        Partial(String, String),
+        RemoveIds(Vec<String>),
+        Save,
+        Distrust,
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        // Few distinct keys, so operations meet; paths and ids in any script.
+        let key = prop_oneof![
+            Just("/a".to_string()),
+            Just("/a/b".to_string()),
+            Just("/a-b".to_string()),
+            Just("/\u{130}stanbul".to_string()),
+            Just("/\u{65e5}\u{672c}".to_string()),
+            "\\PC{0,6}",
+        ];
+        let id = prop_oneof![
+            Just("x".to_string()),
+            Just("\u{df}".to_string()),
+            "\\PC{0,5}"
+        ];
+        prop_oneof![
+            (
+                key.clone(),
+                proptest::collection::vec(id.clone(), 0..4),
+                any::<i64>()
+            )
+                .prop_map(|(k, ids, t)| Op::Insert(k, ids, t)),
+            key.clone().prop_map(Op::Remove),
+            (key.clone(), any::<i64>()).prop_map(|(k, t)| Op::SetMtime(k, t)),
+            (key, id.clone()).prop_map(|(k, i)| Op::Partial(k, i)),
+            proptest::collection::vec(id, 0..3).prop_map(Op::RemoveIds),
+            Just(Op::Save),
+            Just(Op::Distrust),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The table and its changes behave as one map of path to entry, through saves
+        /// (which fold the changes in), loads and distrust.
+        #[test]
+        fn the_table_acts_as_a_map(ops in proptest::collection::vec(op(), 0..40)) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut state = State::default();
+            let mut model: BTreeMap<String, FileState> = BTreeMap::new();
+            for (n, op) in ops.into_iter().enumerate() {
+                match op {
+                    Op::Insert(k, ids, t) => {
+                        let file = FileState { size: 7, mtime_ns: t.into(), hash: Some(1), format: None, ids };
+                        let old = state.files.insert(Arc::from(k.as_str()), file.clone());
+                        proptest::prop_assert_eq!(old, model.insert(k, file));
+                    }
+                    Op::Remove(k) => {
+                        let old = state.files.remove(&Arc::from(k.as_str()));
+                        proptest::prop_assert_eq!(old, model.remove(&k));
+                    }
+                    Op::SetMtime(k, t) => {
+                        let set = state.files.set_mtime(&k, t.into());
+                        let file = model.get_mut(&k);
+                        proptest::prop_assert_eq!(set, file.is_some());
+                        if let Some(file) = file {
+                            file.mtime_ns = t.into();
+                        }
+                    }
+                    Op::Partial(k, id) => {
+                        let new = || FileState { size: u64::MAX, mtime_ns: 0, hash: None, format: None, ids: Vec::new() };
+                        state.files.entry_mut(&Arc::from(k.as_str()), new).ids.push(id.clone());
+                        model.entry(k).or_insert_with(new).ids.push(id);
+                    }
+                    Op::RemoveIds(ids) => {
+                        let gone: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+                        state.files.remove_ids(&gone);
+                        for file in model.values_mut() {
+                            file.ids.retain(|id| !gone.contains(id.as_str()));
+                        }
+                    }
+                    Op::Save => {
+                        state.save(dir.path(), n as u64).unwrap();
+                        state = State::load(dir.path());
+                        proptest::prop_assert_eq!(state.opstamp, Some(n as u64));
+                    }
+                    Op::Distrust => {
+                        state.distrust();
+                        for file in model.values_mut() {
+                            file.mtime_ns = UNVERIFIED;
+                            file.hash = None;
+                        }
+                    }
+                }
+                let listed: Vec<(String, FileState)> = state
+                    .files
+                    .iter()
+                    .map(|(k, e)| (k.to_string(), e.to_owned()))
+                    .collect();
+                let expected: Vec<(String, FileState)> = model.clone().into_iter().collect();
+                proptest::prop_assert_eq!(listed, expected);
+                proptest::prop_assert_eq!(state.files.is_empty(), model.is_empty());
+                for (k, file) in &model {
+                    let got = state.files.get(k).map(Entry::to_owned);
+                    proptest::prop_assert_eq!(got.as_ref(), Some(file));
+                }
+            }
+        }
     }
 }

@@ -257,13 +257,13 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
         opts.paths.clone()
     };
     let roots_changed = record_roots(&mut state, &asked);
-    let (owners, holders) = owners_from(&state);
     let mut run = Run {
         trove: &trove,
         writer,
         writes: Writes::default(),
-        owners,
-        holders,
+        owners: HashMap::new(),
+        holders: HashMap::new(),
+        owners_built: false,
         started_empty: trove.num_docs()? == 0,
         state,
         in_progress: HashMap::new(),
@@ -383,8 +383,10 @@ struct Run<'a, 'e> {
     /// Writes not yet handed to the writer (all are before each commit).
     writes: Writes,
     state: State,
-    /// id -> (file, mtime) whose version is in the index.
+    /// id -> (file, mtime) whose version is in the index. Built from the state before
+    /// its first change (`ensure_owners`): a run that changes nothing never builds it.
     owners: HashMap<u128, Owner>,
+    owners_built: bool,
     /// For ids more than one file holds, the files that hold them: releasing such an id
     /// looks there for another copy (never through every file on record).
     holders: Holders,
@@ -402,6 +404,15 @@ struct Run<'a, 'e> {
 }
 
 impl Run<'_, '_> {
+    /// Builds the tables of owners and holders from the state, once, before anything
+    /// writes or changes the state.
+    fn ensure_owners(&mut self) {
+        if !self.owners_built {
+            (self.owners, self.holders) = owners_from(&self.state);
+            self.owners_built = true;
+        }
+    }
+
     fn stopped(&self) -> bool {
         self.opts
             .stop
@@ -457,8 +468,8 @@ impl Run<'_, '_> {
             .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
             .collect();
         let roots: Vec<String> = paths.iter().map(|p| canonical(p)).collect();
-        let known = |k: &Arc<str>| roots.iter().any(|r| under(k, r));
-        if !self.state.files.keys().any(known) {
+        let known = |k: &str| roots.iter().any(|r| under(k, r));
+        if !self.state.files.iter().any(|(k, _)| known(k)) {
             return Ok(Feed::Walk(paths));
         }
         let mut unreadable: Vec<String> = Vec::new();
@@ -488,7 +499,7 @@ impl Run<'_, '_> {
                 named,
                 ..
             } = file;
-            let known = self.state.files.get(&key);
+            let known = self.state.files.get(&key).map(|e| e.info());
             let mut check_hash = None;
             if let Some(old) = known.filter(|_| !self.opts.force) {
                 if old.size == size {
@@ -516,12 +527,16 @@ impl Run<'_, '_> {
             let gone: Vec<Arc<str>> = self
                 .state
                 .files
-                .keys()
+                .iter()
+                .map(|(k, _)| k)
                 .filter(|k| !found.seen.contains(&path_key(k)))
                 .filter(|k| roots.iter().any(|r| under(k, r)))
                 .filter(|k| !unreadable.iter().any(|u| under(k, u)))
-                .cloned()
+                .map(Arc::from)
                 .collect();
+            if !gone.is_empty() {
+                self.ensure_owners();
+            }
             for key in gone {
                 self.dirty = true;
                 if let Some(file) = self.state.files.remove(&key) {
@@ -607,15 +622,18 @@ impl Run<'_, '_> {
                 self.in_progress.insert(work_id(&w), reading);
             }
             Msg::Same(w) => {
+                self.ensure_owners();
                 let mut now_wins = false;
-                if let Some(file) = self.state.files.get_mut(&w.key) {
-                    file.mtime_ns = w.mtime_ns;
+                if self.state.files.set_mtime(&w.key, w.mtime_ns) {
                     self.dirty = true;
                     let me = (w.key.clone(), w.mtime_ns);
-                    now_wins = file.ids.iter().any(|id| {
-                        self.owners
-                            .get(&id_key(id))
-                            .is_some_and(|o| o.0 != w.key && wins(&me, o))
+                    let owners = &self.owners;
+                    now_wins = self.state.files.get(&w.key).is_some_and(|file| {
+                        file.ids().any(|id| {
+                            owners
+                                .get(&id_key(id))
+                                .is_some_and(|o| o.0 != w.key && wins(&me, o))
+                        })
                     });
                 }
                 if now_wins {
@@ -649,9 +667,7 @@ impl Run<'_, '_> {
                         self.finish_file(&w, None, None, ids)?;
                         if matches!(reason, SkipReason::TooLarge(_)) {
                             // Looked at again next run: the limit may be raised.
-                            if let Some(f) = self.state.files.get_mut(&w.key) {
-                                f.mtime_ns = crate::state::UNVERIFIED;
-                            }
+                            self.state.files.set_mtime(&w.key, crate::state::UNVERIFIED);
                         }
                     }
                     Err(error) => {
@@ -742,6 +758,7 @@ impl Run<'_, '_> {
 
     /// Writes a document unless another file holds a newer version of it.
     fn write(&mut self, article: &Article, key: &Arc<str>, mtime_ns: i128) -> Result<()> {
+        self.ensure_owners();
         let candidate = (key.clone(), mtime_ns);
         let id = id_key(&article.id);
         if let Some(owner) = self.owners.get(&id) {
@@ -786,6 +803,7 @@ impl Run<'_, '_> {
     /// Takes a file off the record: its documents are removed (`ids` are those a read
     /// cut short may have written already).
     fn forget(&mut self, key: &Arc<str>, mut ids: Vec<String>) -> Result<()> {
+        self.ensure_owners();
         self.dirty = true;
         if let Some(old) = self.state.files.remove(key) {
             ids.extend(old.ids);
@@ -803,6 +821,7 @@ impl Run<'_, '_> {
         format: Option<crate::article::Format>,
         mut ids: Vec<String>,
     ) -> Result<()> {
+        self.ensure_owners();
         self.dirty = true;
         ids.shrink_to_fit();
         let old = self.state.files.insert(
@@ -830,7 +849,8 @@ impl Run<'_, '_> {
     /// commits costs in proportion to its ids, not to its ids times the commits.
     fn mark_partial(&mut self, key: &Arc<str>, reading: &mut Reading) {
         self.dirty = true;
-        let entry = self.state.files.entry(key.clone()).or_insert(FileState {
+        self.ensure_owners();
+        let entry = self.state.files.entry_mut(key, || FileState {
             size: u64::MAX,
             mtime_ns: 0,
             hash: None,
@@ -858,6 +878,7 @@ impl Run<'_, '_> {
     /// written. Other holders are looked up in `holders` (ids only one file holds have
     /// none), so this costs in proportion to `ids`.
     fn release(&mut self, key: &str, ids: Vec<String>) -> Result<()> {
+        self.ensure_owners();
         let mut reread: Vec<Arc<str>> = Vec::new();
         for id in ids {
             self.summary.id_work += 1;
@@ -883,7 +904,7 @@ impl Run<'_, '_> {
             let other = others
                 .into_iter()
                 .filter_map(|k| {
-                    let mtime = self.state.files.get(&k)?.mtime_ns;
+                    let mtime = self.state.files.get(&k)?.info().mtime_ns;
                     Some((k, mtime))
                 })
                 .reduce(|a, b| if wins(&b, &a) { b } else { a });
@@ -911,7 +932,7 @@ impl Run<'_, '_> {
     /// that is gone.
     fn reread(&mut self, key: &Arc<str>) -> Result<()> {
         let path = term::from_lossless(key);
-        let Some(old) = self.state.files.get(key).cloned() else {
+        let Some(old) = self.state.files.get(key).map(|e| e.info()) else {
             return Ok(());
         };
         let mut items = Vec::new();

@@ -22,15 +22,17 @@ pub(super) fn id_key(id: &str) -> u128 {
 pub(super) fn owners_from(state: &State) -> (HashMap<u128, Owner>, Holders) {
     let mut owners: HashMap<u128, Owner> = HashMap::new();
     let mut holders: Holders = HashMap::new();
-    for (path, file) in &state.files {
-        for id in &file.ids {
+    for (path, file) in state.files.iter() {
+        let path: Arc<str> = Arc::from(path);
+        let mtime_ns = file.info().mtime_ns;
+        for id in file.ids() {
             let id = id_key(id);
-            let candidate = (path.clone(), file.mtime_ns);
+            let candidate = (path.clone(), mtime_ns);
             match owners.get(&id) {
                 Some(current) => {
-                    if current.0 != *path {
+                    if current.0 != path {
                         let list = holders.entry(id).or_insert_with(|| vec![current.0.clone()]);
-                        if !list.contains(path) {
+                        if !list.contains(&path) {
                             list.push(path.clone());
                         }
                     }
