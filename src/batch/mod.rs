@@ -261,7 +261,7 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
         trove: &trove,
         writer,
         writes: Writes::default(),
-        owners: HashMap::new(),
+        owners: Owners::default(),
         holders: HashMap::new(),
         owners_built: false,
         started_empty: trove.num_docs()? == 0,
@@ -385,7 +385,7 @@ struct Run<'a, 'e> {
     state: State,
     /// id -> (file, mtime) whose version is in the index. Built from the state before
     /// its first change (`ensure_owners`): a run that changes nothing never builds it.
-    owners: HashMap<u128, Owner>,
+    owners: Owners,
     owners_built: bool,
     /// For ids more than one file holds, the files that hold them: releasing such an id
     /// looks there for another copy (never through every file on record).
@@ -631,7 +631,7 @@ impl Run<'_, '_> {
                     now_wins = self.state.files.get(&w.key).is_some_and(|file| {
                         file.ids().any(|id| {
                             owners
-                                .get(&id_key(id))
+                                .get(id_key(id))
                                 .is_some_and(|o| o.0 != w.key && wins(&me, o))
                         })
                     });
@@ -761,7 +761,7 @@ impl Run<'_, '_> {
         self.ensure_owners();
         let candidate = (key.clone(), mtime_ns);
         let id = id_key(&article.id);
-        if let Some(owner) = self.owners.get(&id) {
+        if let Some(owner) = self.owners.get(id) {
             if owner.0 != *key {
                 self.summary.duplicates += 1;
                 let holders = self
@@ -788,7 +788,7 @@ impl Run<'_, '_> {
             }
         }
         // An id new to an index that started empty has no older copy to delete.
-        let seen = self.owners.insert(id, candidate).is_some();
+        let seen = self.owners.insert(id, &candidate);
         self.dirty = true;
         self.trove
             .queue_add(&mut self.writes, article, seen || !self.started_empty);
@@ -896,11 +896,11 @@ impl Run<'_, '_> {
                 }
                 None => Vec::new(),
             };
-            match self.owners.get(&hashed) {
+            match self.owners.get(hashed) {
                 Some(owner) if &*owner.0 != key => continue, // another file's version is in
                 _ => {}
             }
-            self.owners.remove(&hashed);
+            self.owners.remove(hashed);
             let other = others
                 .into_iter()
                 .filter_map(|k| {

@@ -19,16 +19,15 @@ pub(super) fn id_key(id: &str) -> u128 {
 
 /// For every id on record, the file that wins it; and, for the ids more than one file
 /// holds, every file that holds them. One pass over the ids on record.
-pub(super) fn owners_from(state: &State) -> (HashMap<u128, Owner>, Holders) {
-    let mut owners: HashMap<u128, Owner> = HashMap::new();
+pub(super) fn owners_from(state: &State) -> (Owners, Holders) {
+    let mut owners = Owners::default();
     let mut holders: Holders = HashMap::new();
     for (path, file) in state.files.iter() {
         let path: Arc<str> = Arc::from(path);
-        let mtime_ns = file.info().mtime_ns;
+        let candidate = (path.clone(), file.info().mtime_ns);
         for id in file.ids() {
             let id = id_key(id);
-            let candidate = (path.clone(), mtime_ns);
-            match owners.get(&id) {
+            match owners.get(id) {
                 Some(current) => {
                     if current.0 != path {
                         let list = holders.entry(id).or_insert_with(|| vec![current.0.clone()]);
@@ -37,16 +36,126 @@ pub(super) fn owners_from(state: &State) -> (HashMap<u128, Owner>, Holders) {
                         }
                     }
                     if wins(&candidate, current) {
-                        owners.insert(id, candidate);
+                        owners.insert(id, &candidate);
                     }
                 }
                 None => {
-                    owners.insert(id, candidate);
+                    owners.insert(id, &candidate);
                 }
             }
         }
     }
     (owners, holders)
+}
+
+/// Which file's version of each id is in the index: ids sorted in one array and the
+/// owner of each (a number in `files`) in another, 20 bytes an id, and the changes since
+/// the arrays were last built in a map. A map of id to owner took 49 to 98 bytes an id
+/// (and half again while it grew): 1 GB at ten million documents.
+#[derive(Default)]
+pub(super) struct Owners {
+    ids: Vec<u128>,
+    owner: Vec<u32>,
+    /// Changes since the arrays were built: the new owner, or `None` when removed.
+    changes: HashMap<u128, Option<u32>>,
+    /// The owners (file and modification time) the numbers stand for.
+    files: Vec<Owner>,
+}
+
+/// Marks an id removed while the arrays are merged.
+const REMOVED: u32 = u32::MAX;
+
+/// Changes kept apart before they are merged into the arrays, at least (a few in unit
+/// tests, so that their sequences merge too).
+const MERGE_AT: usize = if cfg!(test) { 3 } else { 1 << 16 };
+
+impl Owners {
+    pub(super) fn get(&self, id: u128) -> Option<&Owner> {
+        let n = match self.changes.get(&id) {
+            Some(change) => (*change)?,
+            None => self.owner[self.ids.binary_search(&id).ok()?],
+        };
+        self.files.get(n as usize)
+    }
+
+    /// Records `owner` as the owner of `id`; true when `id` had one.
+    pub(super) fn insert(&mut self, id: u128, owner: &Owner) -> bool {
+        let had = self.get(id).is_some();
+        let n = self.number(owner);
+        self.changes.insert(id, Some(n));
+        if self.changes.len() > MERGE_AT.max(self.ids.len() / 8) {
+            self.merge();
+        }
+        had
+    }
+
+    pub(super) fn remove(&mut self, id: u128) {
+        if self.ids.binary_search(&id).is_ok() {
+            self.changes.insert(id, None);
+        } else {
+            self.changes.remove(&id);
+        }
+    }
+
+    /// The number of an owner: one of the last few given out when it is the same (a file
+    /// gives its documents one after another, a few files at a time), else a new one.
+    fn number(&mut self, owner: &Owner) -> u32 {
+        let recent = self.files.len().saturating_sub(8);
+        if let Some(i) = self.files[recent..].iter().rposition(|o| o == owner) {
+            return (recent + i) as u32;
+        }
+        self.files.push(owner.clone());
+        // Four billion file versions in one run are out of reach; were they reached, the
+        // numbers would wrap onto others, never past the end of `files`.
+        (self.files.len() - 1) as u32 % REMOVED
+    }
+
+    /// Merges the changes into the arrays, in place: owners changed where the id is,
+    /// new ids merged from the back, removed ones dropped.
+    fn merge(&mut self) {
+        let mut added: Vec<(u128, u32)> = Vec::new();
+        let mut removed = false;
+        for (id, change) in self.changes.drain() {
+            let n = change.unwrap_or(REMOVED);
+            match self.ids.binary_search(&id) {
+                Ok(i) => {
+                    self.owner[i] = n;
+                    removed |= n == REMOVED;
+                }
+                Err(_) if n != REMOVED => added.push((id, n)),
+                Err(_) => {}
+            }
+        }
+        added.sort_unstable_by_key(|a| a.0);
+        let old = self.ids.len();
+        self.ids.resize(old + added.len(), 0);
+        self.owner.resize(old + added.len(), REMOVED);
+        let (mut i, mut to) = (old, old + added.len());
+        while let Some(&(id, n)) = added.last() {
+            to -= 1;
+            if i > 0 && self.ids[i - 1] > id {
+                i -= 1;
+                self.ids[to] = self.ids[i];
+                self.owner[to] = self.owner[i];
+            } else {
+                self.ids[to] = id;
+                self.owner[to] = n;
+                added.pop();
+            }
+        }
+        if removed {
+            let mut kept = 0;
+            for j in 0..self.ids.len() {
+                if self.owner[j] != REMOVED {
+                    self.ids[kept] = self.ids[j];
+                    self.owner[kept] = self.owner[j];
+                    kept += 1;
+                }
+            }
+            self.ids.truncate(kept);
+            self.owner.truncate(kept);
+        }
+    }
 }
 
 /// For each id more than one file holds: the files that hold it.
@@ -68,4 +177,39 @@ pub(super) struct Reading {
 /// The newer file wins; at equal times, the later path.
 pub(super) fn wins(a: &Owner, b: &Owner) -> bool {
     (a.1, &*a.0) > (b.1, &*b.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The arrays and their changes act as one map of id to owner, through merges.
+        #[test]
+        fn owners_act_as_a_map(
+            ops in proptest::collection::vec((0u8..3, 0u128..12, 0usize..4, -2i128..2), 0..200)
+        ) {
+            let paths: Vec<Arc<str>> = ["/a", "/b", "/\u{130}", "/\u{65e5}"].into_iter().map(Arc::from).collect();
+            let mut owners = Owners::default();
+            let mut model: HashMap<u128, Owner> = HashMap::new();
+            for (op, id, file, time) in ops {
+                // Ids spread over the whole range, as hashes are.
+                let id = id.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
+                let owner = (paths[file].clone(), time);
+                match op {
+                    0 | 1 => prop_assert_eq!(owners.insert(id, &owner), model.insert(id, owner).is_some()),
+                    _ => {
+                        owners.remove(id);
+                        model.remove(&id);
+                    }
+                }
+                for probe in 0u128..12 {
+                    let probe = probe.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
+                    prop_assert_eq!(owners.get(probe), model.get(&probe));
+                }
+                prop_assert!(owners.ids.windows(2).all(|w| w[0] < w[1]));
+            }
+        }
+    }
 }
