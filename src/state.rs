@@ -76,13 +76,15 @@ pub(crate) struct State {
 /// The files on record, by canonical path: a compact table sorted by path (every path
 /// in one string, every id in another, the rest in a column; about a quarter of the
 /// memory of a map of separate entries), and the changes made since it was built, in a
-/// map. The changes are folded into a new table each time the state is saved, so the
-/// map holds what changed since the last commit, not the whole run.
+/// map, folded into a new table when they reach an eighth of it. Saved and loaded as
+/// the JSON map of path to entry it stands for.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Files {
     table: Table,
     /// Changes since the table was built: the new entry, or `None` for one removed.
     changes: BTreeMap<Arc<str>, Option<FileState>>,
+    /// Ids recorded by `insert` since then.
+    changed_ids: usize,
 }
 
 /// Changes kept apart before they are folded into the table, at least (a few in unit
@@ -284,14 +286,21 @@ impl Files {
     /// Records `file` under `key`; returns the entry it replaces.
     pub fn insert(&mut self, key: Arc<str>, file: FileState) -> Option<FileState> {
         let old = self.get(&key).map(Entry::to_owned);
+        self.changed_ids += file.ids.len();
         self.changes.insert(key, Some(file));
-        if self.changes.len() > FOLD_AT.max(self.table.len() / 8) {
-            // A long run between commits (the first run over a large folder) keeps
-            // its entries compact too. Folding when the changes reach an eighth of the
-            // table costs each entry about nine copies over any run.
+        self.fold_when_large();
+        old
+    }
+
+    /// Folds the changes into the table once they reach an eighth of it, in entries or
+    /// in ids: the first run over a large folder or a file of millions of records keeps
+    /// its entries compact too, and each entry is copied about nine times over any run.
+    fn fold_when_large(&mut self) {
+        if self.changes.len() > FOLD_AT.max(self.table.len() / 8)
+            || self.changed_ids > (16 * FOLD_AT).max(self.table.id_ends.len() / 8)
+        {
             self.fold();
         }
-        old
     }
 
     /// Takes a file off the record; returns its entry.
@@ -302,6 +311,7 @@ impl Files {
         } else {
             self.changes.remove(key);
         }
+        self.fold_when_large();
         old
     }
 
@@ -375,6 +385,7 @@ impl Files {
         table.shrink_to_fit();
         self.table = table;
         self.changes.clear();
+        self.changed_ids = 0;
     }
 }
 
@@ -517,7 +528,6 @@ impl State {
     pub fn save(&mut self, index_dir: &Path, opstamp: u64) -> Result<()> {
         self.version = VERSION;
         self.opstamp = Some(opstamp);
-        self.files.fold();
         let path = Self::path(index_dir);
         let tmp = index_dir.join(format!("{FILE_NAME}.tmp"));
         let io_err = |source| Error::Io {

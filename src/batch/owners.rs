@@ -56,6 +56,11 @@ pub(super) fn owners_from(state: &State) -> (Owners, Holders) {
 pub(super) struct Owners {
     ids: Vec<u128>,
     owner: Vec<u32>,
+    /// Where the ids whose first `bits` bits are `b` start in `ids` (ids are hashes, so
+    /// about four to a bucket): a lookup reads a bucket, not 24 levels of a binary
+    /// search over ten million ids.
+    buckets: Vec<u32>,
+    bits: u32,
     /// Changes since the arrays were built: the new owner, or `None` when removed.
     changes: HashMap<u128, Option<u32>>,
     /// The owners (file and modification time) the numbers stand for.
@@ -73,9 +78,49 @@ impl Owners {
     pub(super) fn get(&self, id: u128) -> Option<&Owner> {
         let n = match self.changes.get(&id) {
             Some(change) => (*change)?,
-            None => self.owner[self.ids.binary_search(&id).ok()?],
+            None => self.owner[self.find(id).ok()?],
         };
         self.files.get(n as usize)
+    }
+
+    /// Where `id` is in `ids`, or where it would go.
+    fn find(&self, id: u128) -> Result<usize, usize> {
+        let (start, end) = match self.bits {
+            0 => (0, self.ids.len()),
+            bits => {
+                let b = (id >> (128 - bits)) as usize;
+                (self.buckets[b] as usize, self.buckets[b + 1] as usize)
+            }
+        };
+        match self.ids[start..end].binary_search(&id) {
+            Ok(i) => Ok(start + i),
+            Err(i) => Err(start + i),
+        }
+    }
+
+    /// Builds `buckets` for the ids as they are.
+    fn index(&mut self) {
+        let n = self.ids.len();
+        // About four ids a bucket; none under 64 ids; positions must fit in u32.
+        self.bits = if n < 64 || n > u32::MAX as usize {
+            0
+        } else {
+            (n / 4).ilog2().min(32)
+        };
+        self.buckets.clear();
+        if self.bits == 0 {
+            return;
+        }
+        let count = 1usize << self.bits;
+        self.buckets.reserve_exact(count + 1);
+        let mut i = 0;
+        for b in 0..count {
+            while i < n && ((self.ids[i] >> (128 - self.bits)) as usize) < b {
+                i += 1;
+            }
+            self.buckets.push(i as u32);
+        }
+        self.buckets.push(n as u32);
     }
 
     /// Records `owner` as the owner of `id`; true when `id` had one.
@@ -90,7 +135,7 @@ impl Owners {
     }
 
     pub(super) fn remove(&mut self, id: u128) {
-        if self.ids.binary_search(&id).is_ok() {
+        if self.find(id).is_ok() {
             self.changes.insert(id, None);
         } else {
             self.changes.remove(&id);
@@ -115,9 +160,9 @@ impl Owners {
     fn merge(&mut self) {
         let mut added: Vec<(u128, u32)> = Vec::new();
         let mut removed = false;
-        for (id, change) in self.changes.drain() {
+        for (id, change) in std::mem::take(&mut self.changes) {
             let n = change.unwrap_or(REMOVED);
-            match self.ids.binary_search(&id) {
+            match self.find(id) {
                 Ok(i) => {
                     self.owner[i] = n;
                     removed |= n == REMOVED;
@@ -155,6 +200,7 @@ impl Owners {
             self.ids.truncate(kept);
             self.owner.truncate(kept);
         }
+        self.index();
     }
 }
 
@@ -183,6 +229,29 @@ pub(super) fn wins(a: &Owner, b: &Owner) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Lookups through the buckets find every id of a large table, and no other.
+    #[test]
+    fn buckets_find_every_id() {
+        let mut owners = Owners::default();
+        let owner: Owner = (Arc::from("/f"), 1);
+        let ids: Vec<u128> = (0..5000u128).map(|n| id_key(&format!("id {n}"))).collect();
+        for id in &ids {
+            owners.insert(*id, &owner);
+        }
+        owners.merge();
+        assert!(owners.bits > 0);
+        assert!(ids.iter().all(|id| owners.get(*id).is_some()));
+        let others = (0..5000u128).map(|n| id_key(&format!("other {n}")));
+        assert!(others.into_iter().all(|id| owners.get(id).is_none()));
+        // The first and last possible ids fall in the first and last buckets.
+        for id in [0, u128::MAX] {
+            assert!(owners.get(id).is_none());
+            owners.insert(id, &owner);
+            owners.merge();
+            assert!(owners.get(id).is_some());
+        }
+    }
 
     proptest! {
         /// The arrays and their changes act as one map of id to owner, through merges.
