@@ -406,7 +406,8 @@ pub struct IndexArgs {
     #[arg(long = "threads", short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256).map(usize::from))]
     pub threads: Option<usize>,
 
-    /// Memory for tantivy's writer, like 256M or 1G [default: 256M]
+    /// Memory for the whole indexing process, like 512M or 1G; half goes to tantivy's
+    /// writer [default: 512M]
     #[arg(long = "memory", value_hint = ValueHint::Other, value_name = "SIZE", value_parser = parse_size)]
     pub memory: Option<usize>,
 

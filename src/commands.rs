@@ -55,6 +55,7 @@ pub fn index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
     if args.files.type_list {
         return type_list();
     }
+    return_freed_memory();
     let mut opts = IndexOptions::new(index_dir.clone(), args.paths);
     if let Some(n) = args.threads {
         opts.threads = n;
@@ -97,6 +98,20 @@ pub fn index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// glibc's malloc raises the size from which it maps blocks of their own each time such
+/// a block is freed (up to 32 MiB), and then serves large blocks from its heaps, which
+/// keep what is freed: tantivy's writer frees the arena of each segment it writes out,
+/// and the process kept it. A fixed threshold gives large blocks back when freed:
+/// indexing 1,000,000 records peaked at 614 MB resident for 427 MB of heap, 438 MB with
+/// the threshold fixed at 128 KiB (the default it starts from).
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt sets a parameter of the allocator, before any thread is started.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
 }
 
 /// Ctrl-C or SIGTERM once: commit what is done and stop. Twice: quit now (the index

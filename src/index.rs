@@ -19,6 +19,7 @@ use tantivy::{
 
 use crate::article::Article;
 use crate::error::{Error, Result};
+use crate::mapped::Maps;
 use crate::schema::{self, Fields};
 use crate::state::State;
 
@@ -87,7 +88,7 @@ fn merge_policy() -> tantivy::indexer::LogMergePolicy {
 /// documents: the whole corpus could wait in memory while its indexing threads catch
 /// up (measured: 1.3 GB at 8x). So each document is counted from the hand-over until an
 /// indexing thread is done with it and drops it (`Queued`), and `flush` waits while more
-/// than `BACKLOG_BYTES` of text waits.
+/// than the backlog's share of `--memory` (`Shares`) waits in text.
 #[derive(Default)]
 pub(crate) struct Writes {
     ops: Vec<UserOperation<Queued>>,
@@ -96,18 +97,60 @@ pub(crate) struct Writes {
     backlog: Arc<Backlog>,
 }
 
-/// Text bytes handed over and not yet indexed, at most (about what
-/// tantivy's queue held when documents went one by one: 10,000 of 1.5 KB).
-const BACKLOG_BYTES: usize = 16 << 20;
+/// How `--memory` is shared out, so that the whole indexing process stays about
+/// within it (bench/RESULTS.md, "Indexing in a budget"):
+/// - half to tantivy's writer, which goes some 15% over what it is given (its hash
+///   tables grow, and a segment's terms are sorted while it is written out);
+/// - 1/32 to documents handed over and waiting for the indexing threads, counted in
+///   text bytes (as tantivy documents they take about 2.4 times that);
+/// - up to 1/8 to pages of the index's files mapped in while segments merge (let go
+///   whenever they pass it: `TroveIndex::keep_mapped_pages_under`);
+/// - the rest to the parsers' files in hand, the record of files and ids, and what the
+///   allocator keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shares {
+    pub writer: usize,
+    pub backlog: usize,
+    pub mapped: usize,
+}
+
+/// `--memory` when none is given: the writer's share is then 256 MB, the budget it had
+/// alone before the budget covered the process (a smaller share makes more segments and
+/// more merging: at 1,000,000 records, 128 MB took 1.3-1.5x the time).
+pub const DEFAULT_MEMORY: usize = 512 << 20;
+
+impl Shares {
+    /// The least `--memory` a writer thread can work in.
+    pub const MIN_MEMORY: usize = 2 * MIN_MEMORY_PER_THREAD;
+
+    pub fn of(memory: usize) -> Shares {
+        Shares {
+            writer: (memory / 2).max(MIN_MEMORY_PER_THREAD),
+            backlog: (memory / 32).max(1 << 20),
+            mapped: memory / 8,
+        }
+    }
+}
 
 /// How long the backlog may stay full with nothing indexed before a hand-over goes on
 /// regardless (far longer than writing out a segment of any budget takes).
 const BACKLOG_STALL: Duration = Duration::from_secs(120);
 
-#[derive(Default)]
 struct Backlog {
     bytes: Mutex<usize>,
     taken: Condvar,
+    /// Text bytes handed over and not yet indexed, at most.
+    limit: usize,
+}
+
+impl Default for Backlog {
+    fn default() -> Backlog {
+        Backlog {
+            bytes: Mutex::new(0),
+            taken: Condvar::new(),
+            limit: Shares::of(DEFAULT_MEMORY).backlog,
+        }
+    }
 }
 
 /// A document on its way to tantivy's indexing threads, counted in the backlog from the
@@ -126,7 +169,7 @@ impl Drop for Queued {
         if self.counted > 0 {
             let mut bytes = self.backlog.bytes.lock().unwrap_or_else(|e| e.into_inner());
             *bytes = bytes.saturating_sub(self.counted);
-            if *bytes <= BACKLOG_BYTES / 2 {
+            if *bytes <= self.backlog.limit / 2 {
                 self.backlog.taken.notify_all();
             }
         }
@@ -148,7 +191,19 @@ impl Writes {
         self.ops.len() >= 64 || self.bytes >= 4 << 20
     }
 
-    /// Waits while the indexing threads have more than `BACKLOG_BYTES` to index. Gives up
+    /// Writes whose hand-overs wait while more than `backlog` text bytes wait to be
+    /// indexed.
+    pub(crate) fn with_backlog(backlog: usize) -> Writes {
+        Writes {
+            backlog: Arc::new(Backlog {
+                limit: backlog,
+                ..Backlog::default()
+            }),
+            ..Writes::default()
+        }
+    }
+
+    /// Waits while the indexing threads have more than the backlog's limit to index. Gives up
     /// waiting when `BACKLOG_STALL` passes with nothing indexed: a writer whose threads
     /// died indexes nothing (the next hand-over then reports its error). While both
     /// indexing threads write out a segment (seconds each, often at the same time, as
@@ -158,7 +213,7 @@ impl Writes {
         let mut bytes = self.backlog.bytes.lock().unwrap_or_else(|e| e.into_inner());
         let mut least = *bytes;
         let mut progress = Instant::now();
-        while *bytes > BACKLOG_BYTES {
+        while *bytes > self.backlog.limit {
             let (now, _) = self
                 .backlog
                 .taken
@@ -179,10 +234,23 @@ impl Writes {
 /// read-only media (a mounted backup, a read-only NFS export, a folder without write
 /// permission) goes without the meta lock it cannot create. That lock only keeps a
 /// writer's garbage collection from deleting files while a reader opens them; on media
-/// no one can write, there is no such writer.
+/// no one can write, there is no such writer. Files are mapped by `mapped::Maps`, not
+/// by tantivy, so the pages a merge reads can be let go while it runs.
 #[derive(Clone, Debug)]
 struct IndexDirectory {
     inner: MmapDirectory,
+    root: PathBuf,
+    maps: Arc<Maps>,
+}
+
+impl IndexDirectory {
+    fn open(dir: &Path) -> tantivy::Result<IndexDirectory> {
+        Ok(IndexDirectory {
+            inner: MmapDirectory::open(dir)?,
+            root: dir.to_path_buf(),
+            maps: Arc::default(),
+        })
+    }
 }
 
 impl tantivy::Directory for IndexDirectory {
@@ -190,7 +258,7 @@ impl tantivy::Directory for IndexDirectory {
         &self,
         path: &Path,
     ) -> std::result::Result<Arc<dyn tantivy::directory::FileHandle>, OpenReadError> {
-        self.inner.get_file_handle(path)
+        Ok(Arc::new(self.maps.open(&self.root.join(path))?))
     }
 
     fn delete(&self, path: &Path) -> std::result::Result<(), DeleteError> {
@@ -238,6 +306,21 @@ impl tantivy::Directory for IndexDirectory {
                 Ok(tantivy::directory::DirectoryLock::from(Box::new(())))
             }
             other => other,
+        }
+    }
+}
+
+/// Stops the thread of `TroveIndex::keep_mapped_pages_under` when dropped.
+pub(crate) struct PageKeeper {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for PageKeeper {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }
@@ -338,6 +421,8 @@ pub struct TroveIndex {
     pub(crate) index: Index,
     pub(crate) fields: Fields,
     dir: PathBuf,
+    /// The maps of the index's files, whose pages `release_mapped` lets go.
+    maps: Arc<Maps>,
 }
 
 impl TroveIndex {
@@ -352,8 +437,9 @@ impl TroveIndex {
             path: dir.to_path_buf(),
             source,
         };
-        let inner = MmapDirectory::open(dir).map_err(|e| index_err(e.into()))?;
-        let index = Index::open(IndexDirectory { inner }).map_err(|e| match e {
+        let directory = IndexDirectory::open(dir).map_err(index_err)?;
+        let maps = directory.maps.clone();
+        let index = Index::open(directory).map_err(|e| match e {
             // meta.json that does not read: the index is damaged, whatever tantivy says.
             TantivyError::LockFailure(..) => index_err(e),
             other => Error::Damaged {
@@ -361,7 +447,7 @@ impl TroveIndex {
                 reason: format!("meta.json: {}", first_line(&other.to_string())),
             },
         })?;
-        Self::check(index, dir)
+        Self::check(index, dir, maps)
     }
 
     /// Opens the index in `dir`, creating the folder and the index when missing.
@@ -396,12 +482,13 @@ impl TroveIndex {
             path: dir.to_path_buf(),
             source,
         };
-        let directory = MmapDirectory::open(dir).map_err(|e| index_err(e.into()))?;
+        let directory = IndexDirectory::open(dir).map_err(index_err)?;
+        let maps = directory.maps.clone();
         let index = Index::create(directory, schema, index_settings()).map_err(index_err)?;
-        Self::check(index, dir)
+        Self::check(index, dir, maps)
     }
 
-    fn check(index: Index, dir: &Path) -> Result<TroveIndex> {
+    fn check(index: Index, dir: &Path, maps: Arc<Maps>) -> Result<TroveIndex> {
         let (expected, _) = schema::build_schema();
         if index.schema() != expected {
             return Err(Error::SchemaMismatch {
@@ -416,7 +503,35 @@ impl TroveIndex {
             index,
             fields,
             dir: dir.to_path_buf(),
+            maps,
         })
+    }
+
+    /// While the returned keeper lives, a thread keeps the pages of this index's maps
+    /// that the process holds under about `limit` bytes: `every` so often it reads how
+    /// many pages of files the process has resident and, past `limit`, lets the maps'
+    /// pages go (they stay in the page cache). A read from the page cache goes at
+    /// gigabytes a second, a merge's at about a hundred megabytes: checking checksums
+    /// wants a shorter period than a run. A merge reads every page of the segments
+    /// it merges; without this they would all stay resident until it ends. Nothing where
+    /// the count cannot be read.
+    pub(crate) fn keep_mapped_pages_under(&self, limit: usize, every: Duration) -> PageKeeper {
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = crate::mapped::resident_file_bytes().and_then(|_| {
+            let (maps, stop) = (self.maps.clone(), stop.clone());
+            std::thread::Builder::new()
+                .name("trove-pages".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        if crate::mapped::resident_file_bytes().is_some_and(|b| b > limit) {
+                            maps.release();
+                        }
+                        std::thread::sleep(every);
+                    }
+                })
+                .ok()
+        });
+        PageKeeper { stop, thread }
     }
 
     /// Empties an index folder whose index cannot be used as it is (built by another
@@ -703,6 +818,20 @@ impl TroveIndex {
 mod tests {
     use super::*;
     use crate::article::Format;
+
+    /// The shares of any budget leave room for what they do not bound, and the least
+    /// budget allowed still gives the writer one thread.
+    #[test]
+    fn the_shares_fit_in_the_budget() {
+        for memory in [Shares::MIN_MEMORY, 64 << 20, 256 << 20, 1 << 30, 48 << 30] {
+            let shares = Shares::of(memory);
+            assert!(shares.writer >= MIN_MEMORY_PER_THREAD, "{memory}");
+            let taken = shares.writer + shares.backlog + shares.mapped;
+            assert!(taken <= memory * 3 / 4, "{memory}: {shares:?}");
+            assert!(shares.writer >= memory / 2, "{memory}: {shares:?}");
+        }
+        assert_eq!(Shares::of(256 << 20).writer, 128 << 20);
+    }
 
     /// Every document handed over leaves the backlog once an indexing thread is done with it,
     /// so the backlog is empty once the writes are committed (a count that leaked would

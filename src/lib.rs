@@ -47,6 +47,7 @@ pub mod export;
 pub mod guard;
 pub mod index;
 pub mod ingest;
+mod mapped;
 pub mod outfile;
 pub mod output;
 pub mod query;

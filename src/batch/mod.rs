@@ -27,7 +27,7 @@ use tantivy::IndexWriter;
 
 use crate::article::Article;
 use crate::error::{Error, IngestError, Result};
-use crate::index::{Queued, TroveIndex, Writes, MIN_MEMORY_PER_THREAD};
+use crate::index::{Queued, Shares, TroveIndex, Writes, MIN_MEMORY_PER_THREAD};
 use crate::ingest::{self, FileOutcome, Item, Limits, SkipReason, WalkOptions};
 use crate::state::{FileState, State};
 use crate::term;
@@ -47,7 +47,8 @@ pub struct IndexOptions {
     pub threads: usize,
     /// tantivy's indexing threads.
     pub writer_threads: usize,
-    /// tantivy's memory budget in bytes, shared by its threads.
+    /// The indexing process's memory budget in bytes (`--memory`), shared out as
+    /// `index::Shares` says.
     pub memory: usize,
     /// Remove documents of files that disappeared from the walked folders.
     pub prune: bool,
@@ -83,7 +84,7 @@ impl IndexOptions {
             paths,
             threads: cores,
             writer_threads: cores,
-            memory: 256 * 1024 * 1024,
+            memory: crate::index::DEFAULT_MEMORY,
             prune: true,
             force: false,
             commit_docs: 1_000_000,
@@ -204,15 +205,16 @@ impl IndexSummary {
 pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<IndexSummary> {
     let start = Instant::now();
     // Settings and paths that cannot work are refused before an index is created.
-    if opts.memory < MIN_MEMORY_PER_THREAD {
+    if opts.memory < Shares::MIN_MEMORY {
         return Err(Error::Io {
             path: opts.index_dir.clone(),
             source: std::io::Error::other(format!(
-                "the writer needs at least {} MiB of memory (--memory)",
-                MIN_MEMORY_PER_THREAD >> 20
+                "indexing needs at least {} MiB of memory (--memory)",
+                Shares::MIN_MEMORY >> 20
             )),
         });
     }
+    let shares = Shares::of(opts.memory);
     let new_index = !opts.index_dir.join("meta.json").exists();
     let missing =
         |p: &PathBuf| p.as_os_str() != STDIN_PATH && std::fs::symlink_metadata(p).is_err();
@@ -226,13 +228,14 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
         });
     }
     let (trove, rebuilt_roots) = open_for_indexing(opts)?;
+    let _pages = trove.keep_mapped_pages_under(shares.mapped, Duration::from_millis(25));
     let writer_threads = opts
         .writer_threads
-        .clamp(1, (opts.memory / MIN_MEMORY_PER_THREAD).max(1));
+        .clamp(1, (shares.writer / MIN_MEMORY_PER_THREAD).max(1));
     let lock = opts.index_dir.join(".tantivy-writer.lock");
     let writer = trove.writer(
         writer_threads,
-        opts.memory,
+        shares.writer,
         opts.wait,
         opts.stop.as_deref(),
         &mut || on_event(Event::WaitingForLock { lock: &lock }),
@@ -260,7 +263,7 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
     let mut run = Run {
         trove: &trove,
         writer,
-        writes: Writes::default(),
+        writes: Writes::with_backlog(shares.backlog),
         owners: Owners::default(),
         holders: HashMap::new(),
         owners_built: false,
@@ -320,7 +323,7 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
 fn open_for_indexing(opts: &IndexOptions) -> Result<(TroveIndex, Vec<String>)> {
     let dir = &opts.index_dir;
     let problem = match TroveIndex::open_or_create(dir) {
-        Ok(trove) => match damaged_files(&trove) {
+        Ok(trove) => match damaged_files(&trove, Shares::of(opts.memory).mapped) {
             None => return Ok((trove, Vec::new())),
             Some(reason) => Error::Damaged {
                 path: dir.clone(),
@@ -342,11 +345,12 @@ fn open_for_indexing(opts: &IndexOptions) -> Result<(TroveIndex, Vec<String>)> {
 }
 
 /// Which files of a non-empty index do not match their checksums, said in a line.
-fn damaged_files(trove: &TroveIndex) -> Option<String> {
+fn damaged_files(trove: &TroveIndex, mapped: usize) -> Option<String> {
     let metas = trove.index.load_metas().ok()?;
     if metas.segments.is_empty() {
         return None;
     }
+    let _pages = trove.keep_mapped_pages_under(mapped, Duration::from_millis(2));
     match trove.index.validate_checksum() {
         Ok(damaged) if damaged.is_empty() => None,
         Ok(damaged) => {
@@ -824,6 +828,14 @@ impl Run<'_, '_> {
         self.ensure_owners();
         self.dirty = true;
         ids.shrink_to_fit();
+        // The ids it holds now, to tell those it no longer holds (only when it was on
+        // record: the ids themselves go to the state, not copied).
+        let count = ids.len();
+        let now: Option<HashSet<u128>> = self
+            .state
+            .files
+            .get(&w.key)
+            .map(|_| ids.iter().map(|id| id_key(id)).collect());
         let old = self.state.files.insert(
             w.key.clone(),
             FileState {
@@ -831,13 +843,17 @@ impl Run<'_, '_> {
                 mtime_ns: w.mtime_ns,
                 hash,
                 format,
-                ids: ids.clone(),
+                ids,
             },
         );
         if let Some(old) = old {
-            self.summary.id_work += (ids.len() + old.ids.len()) as u64;
-            let now: HashSet<&String> = ids.iter().collect();
-            let stale: Vec<String> = old.ids.into_iter().filter(|id| !now.contains(id)).collect();
+            self.summary.id_work += (count + old.ids.len()) as u64;
+            let now = now.unwrap_or_default();
+            let stale: Vec<String> = old
+                .ids
+                .into_iter()
+                .filter(|id| !now.contains(&id_key(id)))
+                .collect();
             self.release(&w.key, stale)?;
         }
         Ok(())

@@ -173,6 +173,10 @@ impl Owners {
         }
         added.sort_unstable_by_key(|a| a.0);
         let old = self.ids.len();
+        // Grown to the size needed, not doubled: the arrays are the largest thing a run
+        // over millions of ids keeps (a large block is remapped, not copied, to grow).
+        self.ids.reserve_exact(added.len());
+        self.owner.reserve_exact(added.len());
         self.ids.resize(old + added.len(), 0);
         self.owner.resize(old + added.len(), REMOVED);
         let (mut i, mut to) = (old, old + added.len());
