@@ -69,6 +69,8 @@ pub fn export(
     opts: &ExportOptions,
     out: &mut dyn Write,
 ) -> std::result::Result<ExportSummary, ExportError> {
+    // The store is read once, front to back: its pages need not stay resident.
+    let _pages = trove.keep_mapped_pages_under(64 << 20, std::time::Duration::from_millis(5));
     let reader = trove.reader()?;
     let searcher = reader.searcher();
     let err = |e| ExportError::Index(trove.index_err(e));
