@@ -25,8 +25,6 @@ BENCH = ROOT / "bench"
 WORK = BENCH / "work"
 DATA = ROOT.parent / "shared" / "data"
 TROVE = ROOT / "target" / "release" / "trove"
-# `cargo build-static` (.cargo/config.toml): x86_64 Linux only.
-TROVE_STATIC = ROOT / "target" / "x86_64-unknown-linux-gnu" / "release" / "trove"
 LUCENE_JARS = [
     "/usr/share/java/lucene-core-8.7.0.jar",
     "/usr/share/java/lucene-demo-8.7.0.jar",
@@ -252,38 +250,6 @@ class Trove(Tool):
         return (time.perf_counter() - start) / (len(queries) * reps)
 
 
-class TroveStatic(Trove):
-    """trove as `cargo build-static` builds it (x86_64 Linux): the same code in one
-    statically linked executable, so nothing is left for the dynamic loader at start. It
-    searches the index the default build made; only whole-process queries differ."""
-    name = "trove-static"
-    bin = TROVE_STATIC
-    index_of = "trove"
-
-    def available(self):
-        # A build that did not come out static (RUSTFLAGS set in the environment override
-        # the alias's flags) is not what this row claims to measure.
-        return self.bin.exists() and not has_interpreter(self.bin)
-
-    def batch(self, dest, queries):
-        return None  # the same code as trove's in one process
-
-
-def has_interpreter(path):
-    """True when the ELF executable at `path` names a dynamic loader (a PT_INTERP program
-    header): it is dynamically linked."""
-    import struct
-    with open(path, "rb") as f:
-        head = f.read(64)
-        if head[:4] != b"\x7fELF" or head[4] != 2:  # 64-bit ELF only
-            return True
-        phoff, = struct.unpack_from("<Q", head, 32)
-        phentsize, phnum = struct.unpack_from("<HH", head, 54)
-        f.seek(phoff)
-        table = f.read(phentsize * phnum)
-    return any(struct.unpack_from("<I", table, i * phentsize)[0] == 3 for i in range(phnum))
-
-
 class TroveJsonl(Trove):
     """trove reading the very JSON lines tantivy-cli gets: the engines side by side on
     the same input, apart from trove's reading of the files themselves."""
@@ -480,12 +446,17 @@ def index_all(to_index, corpus, files, raw, runs):
         r["index_bytes"] = dir_bytes(dest)
 
 
+# Rows no longer measured, dropped from earlier results: "trove-static" was the static
+# build beside the default one, until the default build became static (build.rs).
+RETIRED = {"trove-static"}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--scales", default="1,2,4,8", help="corpus copies to measure (default 1,2,4,8)")
     ap.add_argument("--runs", type=int, default=20,
                     help="hyperfine runs per query, at least (and at least 3 seconds of them)")
-    ap.add_argument("--tools", default="trove,trove-static,trove-jsonl,tantivy-cli,xapian,lucene8,ripgrep")
+    ap.add_argument("--tools", default="trove,trove-jsonl,tantivy-cli,xapian,lucene8,ripgrep")
     ap.add_argument("--merge", action="store_true",
                     help="keep the other tools' numbers from results.json (each tool's "
                          "entry says when it was measured)")
@@ -500,7 +471,7 @@ def main():
         return 0
     WORK.mkdir(parents=True, exist_ok=True)
     scales = [int(s) for s in args.scales.split(",")]
-    all_tools = [Trove(), TroveStatic(), TroveJsonl(), TantivyCli(), Xapian(), Lucene(), Ripgrep()]
+    all_tools = [Trove(), TroveJsonl(), TantivyCli(), Xapian(), Lucene(), Ripgrep()]
     wanted = set(args.tools.split(","))
     tools = []
     for t in all_tools:
@@ -532,7 +503,7 @@ def main():
             log(f"   earlier results for {scale}x were measured on another corpus: not kept")
             before = {}
         for name, r in before.get("tools", {}).items():
-            if name not in wanted:
+            if name not in wanted and name not in RETIRED:
                 r.setdefault("measured_at", previous["machine"]["date"])
                 entry["tools"][name] = r
         # Every tool indexes first; then the queries are timed query by query, each tool in
@@ -644,7 +615,6 @@ def peer_note(name, res):
         "tantivy-cli": f"{v.get('tantivy-cli', 'tantivy-cli ?')}, whose minor version is its "
                        f"tantivy's; trove on tantivy 0.27; {t} threads each",
         "trove-jsonl": f"the same trove on JSON lines; {t} threads",
-        "trove-static": "the same trove, statically linked",
         "xapian": f"Xapian {v.get('xapian', '?')}, 1 thread against trove's {t}",
         "lucene8": f"Lucene 8 demo, 1 thread against trove's {t}",
         "ripgrep": "ripgrep, no index: reads every file per query",
@@ -658,7 +628,7 @@ UNRANKED = {"tantivy-cli": "its `search` prints every match, unranked: it has no
 
 
 # The order of the tools in the report's tables.
-ORDER = ["trove", "trove-static", "trove-jsonl", "tantivy-cli", "xapian", "lucene8", "ripgrep"]
+ORDER = ["trove", "trove-jsonl", "tantivy-cli", "xapian", "lucene8", "ripgrep"]
 
 
 def write_report(res):
@@ -730,7 +700,7 @@ def write_report(res):
         unranked = [f"{n}: {why}" for n, why in UNRANKED.items() if e["tools"].get(n, {}).get("queries")]
         if unranked:
             lines += ["", "Not a ranked top 10, so in no ratio: " + "; ".join(unranked) + "."]
-        for own in ("trove", "trove-static"):
+        for own in ("trove",):
             t1 = e["tools"].get(own, {}).get("queries", {}).get("one term", {}).get("p50")
             if t1 is None:
                 continue

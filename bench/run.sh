@@ -41,10 +41,4 @@ python3 -c 'import matplotlib' 2>/dev/null || pip install -q matplotlib >/dev/nu
 
 note "building trove (release)"
 cargo build --release --locked -q || exit 2
-# The statically linked build README recommends on x86_64 Linux, measured beside it.
-if [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ]; then
-  note "building trove-static (cargo build-static)"
-  cargo build-static -q || { note "cargo build-static failed (trove-static skipped)"; rm -f target/x86_64-unknown-linux-gnu/release/trove; }
-fi
-
 exec python3 bench/bench.py "$@"

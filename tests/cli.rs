@@ -371,3 +371,60 @@ fn a_closed_pipe_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
+
+/// True when the ELF executable at `path` names a dynamic loader (a PT_INTERP program
+/// header): it is dynamically linked. None when it is not a 64-bit little-endian ELF.
+fn names_a_loader(path: &std::path::Path) -> Option<bool> {
+    let bytes = std::fs::read(path).ok()?;
+    let at = |offset: usize, len: usize| bytes.get(offset..offset + len);
+    if at(0, 6)? != b"\x7fELF\x02\x01" {
+        return None;
+    }
+    let u16_at = |o: usize| Some(u16::from_le_bytes(at(o, 2)?.try_into().ok()?) as usize);
+    let phoff = u64::from_le_bytes(at(32, 8)?.try_into().ok()?) as usize;
+    let (size, count) = (u16_at(54)?, u16_at(56)?);
+    let mut found = false;
+    for i in 0..count {
+        found |= u32::from_le_bytes(at(phoff + i * size, 4)?.try_into().ok()?) == 3;
+    }
+    Some(found)
+}
+
+/// build.rs links the binary statically on Linux with glibc whenever the C compiler
+/// knows the static C library (the default install's start-up cut).
+#[test]
+fn the_binary_is_statically_linked_where_the_static_c_library_is() {
+    if !cfg!(all(target_os = "linux", target_env = "gnu")) {
+        println!("SKIP: not Linux with glibc");
+        return;
+    }
+    if std::env::var("TROVE_LINK").as_deref() == Ok("dynamic") {
+        println!("SKIP: TROVE_LINK=dynamic asks for the dynamic link");
+        return;
+    }
+    let cc = std::env::var("CC").ok().filter(|c| !c.is_empty());
+    let known = std::process::Command::new(cc.as_deref().unwrap_or("cc"))
+        .arg("-print-file-name=libc.a")
+        .output()
+        .map(|out| std::path::Path::new(String::from_utf8_lossy(&out.stdout).trim()).is_absolute())
+        .unwrap_or(false);
+    if !known {
+        println!("SKIP: the C compiler knows no static libc.a (the build links dynamically)");
+        return;
+    }
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_trove"));
+    assert_eq!(
+        names_a_loader(bin),
+        Some(false),
+        "{} is dynamically linked",
+        bin.display()
+    );
+    // And it runs: the version, then a search of an index it builds.
+    let env = TestEnv::with_corpus();
+    assert!(env.index(&["corpus"]).status.success());
+    let (hits, code) = env.search_json(&["wikileaks"]);
+    assert_eq!(
+        (code, hits.first().map(|h| h["rank"].clone())),
+        (0, Some(1.into()))
+    );
+}
