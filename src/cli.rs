@@ -23,6 +23,16 @@ use trove::Format;
     after_help = "Exit codes: 0 results found (or indexing succeeded), 1 no results, 2 error."
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The options every command takes.
+#[derive(Debug, clap::Args)]
+pub struct Global {
     /// Index folder [default: $TROVE_INDEX, else ./index] (`search` takes several: one
     /// ranked list across them; `parse`, `eval`, `completions` and `man` use none)
     #[arg(
@@ -32,9 +42,61 @@ pub struct Cli {
         action = clap::ArgAction::Append
     )]
     pub index: Vec<PathBuf>,
+}
+
+/// `trove search` as a command line that knows no other command: building clap's
+/// definition of every command took about a twentieth of a one-term search as a whole
+/// process (its allocations, its page faults). Used when the first word after the
+/// global options is `search`; a test holds its help and errors to the whole `Cli`'s.
+#[derive(Debug, Parser)]
+#[command(name = "trove", version)]
+pub struct SearchCli {
+    #[command(flatten)]
+    pub global: Global,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub command: SearchOnly,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchOnly {
+    /// Search the index, best matches first (BM25)
+    Search(SearchArgs),
+}
+
+impl Cli {
+    /// The command line of this process, parsed (clap exits with its message on an
+    /// error, as `Parser::parse` does).
+    pub fn from_env() -> Cli {
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        if first_command(&args) == Some("search") {
+            let SearchCli {
+                global,
+                command: SearchOnly::Search(args),
+            } = SearchCli::parse_from(args);
+            return Cli {
+                global,
+                command: Command::Search(args),
+            };
+        }
+        Cli::parse_from(args)
+    }
+}
+
+/// The command `args` (the program's name first) names: the first argument after the
+/// global options. None when something else comes first (`--help`, `--version`, an
+/// unknown option), which the whole `Cli` then answers.
+fn first_command(args: &[std::ffi::OsString]) -> Option<&str> {
+    let mut rest = args.iter().skip(1);
+    while let Some(arg) = rest.next() {
+        let arg = arg.to_str()?;
+        if arg == "--index" {
+            rest.next()?;
+        } else if !arg.starts_with("--index=") {
+            return (!arg.starts_with('-')).then_some(arg);
+        }
+    }
+    None
 }
 
 /// The commands, for `trove man COMMAND`.
@@ -719,13 +781,13 @@ impl Cli {
             Command::Man { .. } => Some("man"),
             _ => None,
         };
-        if let (Some(name), false) = (uses_none, self.index.is_empty()) {
+        if let (Some(name), false) = (uses_none, self.global.index.is_empty()) {
             return Err(format!(
                 "--index does not apply to `trove {name}`, which reads no index"
             ));
         }
-        if !self.index.is_empty() {
-            return Ok(self.index.clone());
+        if !self.global.index.is_empty() {
+            return Ok(self.global.index.clone());
         }
         Ok(vec![std::env::var_os("TROVE_INDEX")
             .filter(|v| !v.is_empty())
@@ -776,4 +838,97 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
         return Err(format!("{text:?} is not a size like 256M or 1G"));
     }
     Ok((n * scale) as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a parser made of a command line: the search's options and index folders, or
+    /// clap's message (help and errors alike), as the user would see it.
+    fn outcome<P: Parser + std::fmt::Debug>(
+        args: &[&str],
+        search_of: fn(P) -> (Vec<PathBuf>, Option<SearchArgs>),
+    ) -> String {
+        match P::try_parse_from(args) {
+            Ok(parsed) => format!("{:?}", search_of(parsed)),
+            Err(e) => format!("{:?}: {}", e.kind(), e.render()),
+        }
+    }
+
+    #[test]
+    fn the_search_only_command_line_reads_as_the_whole_one() {
+        let lines: [&[&str]; 12] = [
+            &["trove", "search", "wikileaks"],
+            &[
+                "trove",
+                "--index",
+                "a",
+                "search",
+                "--index=b",
+                "-n",
+                "3",
+                "the",
+                "war",
+            ],
+            &[
+                "trove",
+                "--index=a",
+                "search",
+                "--json",
+                "--since",
+                "2010",
+                "x",
+            ],
+            &["trove", "search", "--help"],
+            &["trove", "search", "-h"],
+            &["trove", "search"],
+            &["trove", "search", "--limit", "many", "x"],
+            &["trove", "search", "--no-such-option", "x"],
+            &["trove", "search", "--version"],
+            &["trove", "search", "--sort", "sideways", "x"],
+            &["trove", "search", "--", "-dash"],
+            &[
+                "trove",
+                "--index",
+                "ix",
+                "search",
+                "--fields",
+                "id,title",
+                "ünïcödé",
+                "東京",
+            ],
+        ];
+        for line in lines {
+            assert_eq!(
+                first_command(&line.iter().map(Into::into).collect::<Vec<_>>()),
+                Some("search")
+            );
+            let whole = outcome::<Cli>(line, |c| match c.command {
+                Command::Search(args) => (c.global.index, Some(args)),
+                _ => (c.global.index, None),
+            });
+            let only = outcome::<SearchCli>(line, |c| {
+                let SearchOnly::Search(args) = c.command;
+                (c.global.index, Some(args))
+            });
+            assert_eq!(only, whole, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn other_command_lines_go_to_the_whole_parser() {
+        let os = |line: &[&str]| line.iter().map(Into::into).collect::<Vec<_>>();
+        assert_eq!(
+            first_command(&os(&["trove", "index", "corpus"])),
+            Some("index")
+        );
+        assert_eq!(
+            first_command(&os(&["trove", "--index", "search", "get", "x"])),
+            Some("get")
+        );
+        assert_eq!(first_command(&os(&["trove", "--help"])), None);
+        assert_eq!(first_command(&os(&["trove", "--index"])), None);
+        assert_eq!(first_command(&os(&["trove"])), None);
+    }
 }

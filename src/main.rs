@@ -1,7 +1,7 @@
 use std::io;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 
 mod cli;
 mod commands;
@@ -10,7 +10,7 @@ mod reporter;
 use cli::{one_index, Cli, Command};
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    match run(Cli::from_env()) {
         Ok(code) => code,
         Err(err) => {
             // The message may quote a file name or a query: one safe line.
@@ -22,8 +22,8 @@ fn main() -> ExitCode {
 
 /// Runs the command `cli` names: the binary's one dispatch.
 fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
-    cli.index = cli.index_dirs().map_err(anyhow::Error::msg)?;
-    let first = cli.index.first().cloned().unwrap_or_default();
+    cli.global.index = cli.index_dirs().map_err(anyhow::Error::msg)?;
+    let first = cli.global.index.first().cloned().unwrap_or_default();
     // A panic while reading an index (tantivy on damaged data) is said as such.
     let guarded = |f: &dyn Fn() -> anyhow::Result<ExitCode>| -> anyhow::Result<ExitCode> {
         trove::guard::catch(f).unwrap_or_else(|panic| {
@@ -35,22 +35,22 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
         })
     };
     match cli.command {
-        Command::Search(args) => guarded(&|| commands::search(cli.index.clone(), &args)),
-        Command::Index(args) => commands::index(one_index(cli.index, "index")?, args),
+        Command::Search(args) => guarded(&|| commands::search(cli.global.index.clone(), &args)),
+        Command::Index(args) => commands::index(one_index(cli.global.index, "index")?, args),
         Command::Parse(args) => commands::parse(args),
-        Command::Delete(args) => commands::delete(one_index(cli.index, "delete")?, args),
+        Command::Delete(args) => commands::delete(one_index(cli.global.index, "delete")?, args),
         Command::Get(args) => {
-            let dir = one_index(cli.index, "get")?;
+            let dir = one_index(cli.global.index, "get")?;
             guarded(&|| commands::get(dir.clone(), &args))
         }
         Command::Stats(args) => {
-            let dir = one_index(cli.index, "stats")?;
+            let dir = one_index(cli.global.index, "stats")?;
             guarded(&|| commands::stats(dir.clone(), &args))
         }
-        Command::Check(args) => commands::check(one_index(cli.index, "check")?, args),
+        Command::Check(args) => commands::check(one_index(cli.global.index, "check")?, args),
         Command::Eval(args) => commands::eval(args),
         Command::Export(args) => {
-            let dir = one_index(cli.index, "export")?;
+            let dir = one_index(cli.global.index, "export")?;
             guarded(&|| commands::export(dir.clone(), &args))
         }
         Command::Completions { shell } => {

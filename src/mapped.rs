@@ -59,8 +59,13 @@ impl Maps {
         // SAFETY: the index's files are written once, before they are opened, and never
         // changed after (tantivy's contract for its directory); trove's lock keeps other
         // writers out.
-        let map = unsafe { memmap2::Mmap::map(&file) }
-            .map_err(|e| OpenReadError::wrap_io_error(e, path.to_path_buf()))?;
+        // The length given, so the map does not ask the file for it again.
+        let map = unsafe {
+            memmap2::MmapOptions::new()
+                .len(len_usize(len, path)?)
+                .map(&file)
+        }
+        .map_err(|e| OpenReadError::wrap_io_error(e, path.to_path_buf()))?;
         let map = Arc::new(map);
         let mut live = self.live.lock().unwrap_or_else(|e| e.into_inner());
         // Forget maps that are gone, now and then, so the list does not grow.
@@ -99,6 +104,14 @@ pub(crate) fn resident_file_bytes() -> Option<usize> {
     // SAFETY: sysconf reads a constant of the system.
     let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
     Some(pages * usize::try_from(page).ok().filter(|&p| p > 0)?)
+}
+
+/// A file's length as a map's, or the error a 32-bit system gives for a file too large.
+fn len_usize(len: u64, path: &Path) -> Result<usize, OpenReadError> {
+    usize::try_from(len).map_err(|_| {
+        let e = io::Error::new(io::ErrorKind::InvalidData, "file too large to map");
+        OpenReadError::wrap_io_error(e, path.to_path_buf())
+    })
 }
 
 #[cfg(test)]
