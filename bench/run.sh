@@ -41,4 +41,5 @@ python3 -c 'import matplotlib' 2>/dev/null || pip install -q matplotlib >/dev/nu
 
 note "building trove (release)"
 cargo build --release --locked -q || exit 2
+# bench.py times a copy of it, as `cargo install` leaves it (see installed_copy there).
 exec python3 bench/bench.py "$@"

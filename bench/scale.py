@@ -619,7 +619,7 @@ def main():
     r = sub.add_parser("run", help="measure sizes, one at a time")
     r.add_argument("--series", choices=("docs", "files"), required=True)
     r.add_argument("--sizes", default="47000,100000,300000,1000000")
-    r.add_argument("--trove", default=str(bench.TROVE), help="the trove binary (default target/release/trove)")
+    r.add_argument("--trove", default=str(bench.TROVE), help="the trove binary (default: a copy of target/release/trove, as bench.py times it)")
     r.add_argument("--no-tantivy", action="store_true", help="trove only")
     for p in (g, r):
         p.add_argument("--heaps-k", type=float, help="Heaps' K (default: the curve passes "
@@ -628,7 +628,7 @@ def main():
     sub.add_parser("report", help="Markdown tables from bench/scale.json (and the plot again)")
     q = sub.add_parser("queries", help="time the series' queries again on an index already built")
     q.add_argument("--index", required=True, help="an index the series built (kept with a copy)")
-    q.add_argument("--trove", default=str(bench.TROVE), help="the trove binary (default target/release/trove)")
+    q.add_argument("--trove", default=str(bench.TROVE), help="the trove binary (default: a copy of target/release/trove, as bench.py times it)")
     args = ap.parse_args()
     if args.cmd == "queries":
         # The same commands and timing as `run`, on a quiet machine (others' CPU said).
