@@ -16,7 +16,7 @@
 //! at their static archives (`libgcc_s` at `libgcc_eh`, the unwinder's static half), so
 //! every `-l` finds an archive before any shared library. Only binaries are linked so;
 //! the library, tests and build tools are not. `TROVE_LINK=dynamic` keeps the
-//! dynamic link. A build with `crt-static` on (`-C target-feature=+crt-static`)
+//! dynamic link, as does a cross build. A build with `crt-static` on (`-C target-feature=+crt-static`)
 //! chooses its own linking: this script stays out of it.
 
 use std::path::{Path, PathBuf};
@@ -49,7 +49,9 @@ fn main() {
     }
     // Position-dependent either way: a static PIE would need a static-pie start file.
     println!("cargo:rustc-link-arg-bins=-no-pie");
-    if var("TROVE_LINK") == "dynamic" {
+    // The archives are found by asking the C compiler; a cross build's compiler is
+    // another's (CC_<target>, TARGET_CC...): such builds keep the dynamic link.
+    if var("TROVE_LINK") == "dynamic" || var("HOST") != var("TARGET") {
         return;
     }
     let folder = PathBuf::from(var("OUT_DIR")).join("static-libs");
