@@ -15,9 +15,9 @@
 //! links named as the libraries rustc asks for (`-lc`, `-lm`, `-lgcc_s`...) that point
 //! at their static archives (`libgcc_s` at `libgcc_eh`, the unwinder's static half), so
 //! every `-l` finds an archive before any shared library. Only binaries are linked so;
-//! the library, tests and build tools are not. `TROVE_LINK=dynamic` keeps the
-//! dynamic link, as does a cross build. A build with `crt-static` on (`-C target-feature=+crt-static`)
-//! chooses its own linking: this script stays out of it.
+//! the library, tests and build tools are not. `TROVE_LINK=dynamic` keeps the dynamic
+//! link, as does a cross build. A build with `crt-static` on (`-C
+//! target-feature=+crt-static`) chooses its own linking: this script stays out of it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
