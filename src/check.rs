@@ -111,7 +111,7 @@ pub fn check(dir: &Path) -> Result<CheckReport, Error> {
                     .iter()
                     .filter(|(_, f)| f.info().size != u64::MAX)
                     .flat_map(|(_, f)| f.ids())
-                    .filter(|id| !ids.contains(*id))
+                    .filter(|id| !ids.contains(&**id))
                     .count();
                 if missing > 0 {
                     problems.push(format!(

@@ -105,6 +105,8 @@ pub(crate) struct Writes {
 ///   text bytes (as tantivy documents they take about 2.4 times that);
 /// - up to 1/8 to pages of the index's files mapped in while segments merge (let go
 ///   whenever they pass it: `TroveIndex::keep_mapped_pages_under`);
+/// - 1/16 to the table of which file holds each id, 20 bytes an id (past it, the table
+///   moves to a file on disk: `batch::spill`);
 /// - the rest to the parsers' files in hand, the record of files and ids, and what the
 ///   allocator keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +114,7 @@ pub struct Shares {
     pub writer: usize,
     pub backlog: usize,
     pub mapped: usize,
+    pub owners: usize,
 }
 
 /// `--memory` when none is given: the writer's share is then 256 MB, the budget it had
@@ -128,6 +131,7 @@ impl Shares {
             writer: (memory / 2).max(MIN_MEMORY_PER_THREAD),
             backlog: (memory / 32).max(1 << 20),
             mapped: memory / 8,
+            owners: memory / 16,
         }
     }
 }
@@ -826,7 +830,7 @@ mod tests {
         for memory in [Shares::MIN_MEMORY, 64 << 20, 256 << 20, 1 << 30, 48 << 30] {
             let shares = Shares::of(memory);
             assert!(shares.writer >= MIN_MEMORY_PER_THREAD, "{memory}");
-            let taken = shares.writer + shares.backlog + shares.mapped;
+            let taken = shares.writer + shares.backlog + shares.mapped + shares.owners;
             assert!(taken <= memory * 3 / 4, "{memory}: {shares:?}");
             assert!(shares.writer >= memory / 2, "{memory}: {shares:?}");
         }

@@ -5,10 +5,10 @@
 //! so a state that does not match the index (a crash between the two) is recognised and
 //! not trusted for skipping files.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{btree_map, BTreeMap, BTreeSet};
 use std::iter::Peekable;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -97,10 +97,12 @@ pub(crate) struct Table {
     /// End of each path in `paths`.
     path_ends: Vec<usize>,
     infos: Vec<FileInfo>,
-    ids: String,
-    /// End of each id in `ids`.
-    id_ends: Vec<usize>,
-    /// End, in `id_ends`, of each file's ids.
+    /// Every file's ids, front-coded file by file (`push_ids`): an id is the bytes it
+    /// shares with the one before it, then the rest. Ids of one file mostly share a
+    /// prefix (`doc-000123`, URLs of one site, message ids of one host): three to five
+    /// bytes an id where each id as a string of its own took sixteen or more.
+    ids: Vec<u8>,
+    /// End, in `ids`, of each file's ids.
     file_ids: Vec<usize>,
 }
 
@@ -114,14 +116,10 @@ impl Table {
         &self.paths[start..self.path_ends[i]]
     }
 
-    fn id(&self, j: usize) -> &str {
-        let start = if j == 0 { 0 } else { self.id_ends[j - 1] };
-        &self.ids[start..self.id_ends[j]]
-    }
-
-    fn id_range(&self, i: usize) -> Range<usize> {
+    /// The coded ids of entry `i`.
+    fn id_bytes(&self, i: usize) -> &[u8] {
         let start = if i == 0 { 0 } else { self.file_ids[i - 1] };
-        start..self.file_ids[i]
+        &self.ids[start..self.file_ids[i]]
     }
 
     /// Where `key` is, if it is here.
@@ -139,15 +137,18 @@ impl Table {
     }
 
     /// Appends an entry; paths must come in increasing order.
-    fn push<'a>(&mut self, path: &str, info: FileInfo, ids: impl Iterator<Item = &'a str>) {
+    fn push<S: AsRef<str>>(&mut self, path: &str, info: FileInfo, ids: impl Iterator<Item = S>) {
+        push_ids(&mut self.ids, ids);
+        self.push_coded(path, info, &[]);
+    }
+
+    /// Appends an entry whose ids are coded already (copied from another table).
+    fn push_coded(&mut self, path: &str, info: FileInfo, coded: &[u8]) {
         self.paths.push_str(path);
         self.path_ends.push(self.paths.len());
         self.infos.push(info);
-        for id in ids {
-            self.ids.push_str(id);
-            self.id_ends.push(self.ids.len());
-        }
-        self.file_ids.push(self.id_ends.len());
+        self.ids.extend_from_slice(coded);
+        self.file_ids.push(self.ids.len());
     }
 
     fn last_path(&self) -> Option<&str> {
@@ -159,8 +160,73 @@ impl Table {
         self.path_ends.shrink_to_fit();
         self.infos.shrink_to_fit();
         self.ids.shrink_to_fit();
-        self.id_ends.shrink_to_fit();
         self.file_ids.shrink_to_fit();
+    }
+}
+
+/// Appends `ids` front-coded: for each, the number of leading bytes it shares with the
+/// one before (cut back to a character boundary), the number of bytes after them, both
+/// as LEB128 varints, then those bytes.
+fn push_ids<S: AsRef<str>>(out: &mut Vec<u8>, ids: impl Iterator<Item = S>) {
+    let mut prev = String::new();
+    for id in ids {
+        let id = id.as_ref();
+        let mut shared = prev
+            .bytes()
+            .zip(id.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        while !id.is_char_boundary(shared) {
+            shared -= 1;
+        }
+        push_varint(out, shared);
+        push_varint(out, id.len() - shared);
+        out.extend_from_slice(&id.as_bytes()[shared..]);
+        prev.truncate(shared);
+        prev.push_str(&id[shared..]);
+    }
+}
+
+fn push_varint(out: &mut Vec<u8>, mut n: usize) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// A varint at the start of `bytes`, and the bytes after it.
+fn read_varint(bytes: &[u8]) -> Option<(usize, &[u8])> {
+    let mut n = 0usize;
+    for (i, &b) in bytes.iter().enumerate().take(10) {
+        n |= ((b & 0x7f) as usize).checked_shl(7 * i as u32)?;
+        if b < 0x80 {
+            return Some((n, &bytes[i + 1..]));
+        }
+    }
+    None
+}
+
+/// Ids coded by `push_ids`, decoded one after another.
+#[derive(Clone)]
+pub(crate) struct Decoder<'a> {
+    rest: &'a [u8],
+    current: String,
+}
+
+impl Decoder<'_> {
+    /// The next id; `None` at the end (or at bytes `push_ids` did not write).
+    fn next_id(&mut self) -> Option<&str> {
+        let (shared, rest) = read_varint(self.rest)?;
+        let (len, rest) = read_varint(rest)?;
+        let suffix = std::str::from_utf8(rest.get(..len)?).ok()?;
+        if !self.current.is_char_boundary(shared) || shared > self.current.len() {
+            return None;
+        }
+        self.current.truncate(shared);
+        self.current.push_str(suffix);
+        self.rest = &rest[len..];
+        Some(&self.current)
     }
 }
 
@@ -181,7 +247,10 @@ impl<'a> Entry<'a> {
 
     pub fn ids(&self) -> Ids<'a> {
         match *self {
-            Entry::Table(table, i) => Ids::Table(table, table.id_range(i)),
+            Entry::Table(table, i) => Ids::Table(Decoder {
+                rest: table.id_bytes(i),
+                current: String::new(),
+            }),
             Entry::Changed(file) => Ids::Changed(file.ids.iter()),
         }
     }
@@ -193,23 +262,24 @@ impl<'a> Entry<'a> {
             mtime_ns: info.mtime_ns,
             hash: info.hash,
             format: info.format,
-            ids: self.ids().map(str::to_string).collect(),
+            ids: self.ids().map(Cow::into_owned).collect(),
         }
     }
 }
 
-/// The ids of one file's entry, in order.
+/// The ids of one file's entry, in order (decoded from the table, or borrowed from a
+/// change).
 pub(crate) enum Ids<'a> {
-    Table(&'a Table, Range<usize>),
+    Table(Decoder<'a>),
     Changed(std::slice::Iter<'a, String>),
 }
 
 impl<'a> Iterator for Ids<'a> {
-    type Item = &'a str;
-    fn next(&mut self) -> Option<&'a str> {
+    type Item = Cow<'a, str>;
+    fn next(&mut self) -> Option<Cow<'a, str>> {
         match self {
-            Ids::Table(table, range) => range.next().map(|j| table.id(j)),
-            Ids::Changed(iter) => iter.next().map(String::as_str),
+            Ids::Table(decoder) => decoder.next_id().map(|id| Cow::Owned(id.to_string())),
+            Ids::Changed(iter) => iter.next().map(|id| Cow::Borrowed(id.as_str())),
         }
     }
 }
@@ -292,12 +362,13 @@ impl Files {
         old
     }
 
-    /// Folds the changes into the table once they reach an eighth of it, in entries or
-    /// in ids: the first run over a large folder or a file of millions of records keeps
-    /// its entries compact too, and each entry is copied about nine times over any run.
+    /// Folds the changes into the table once they reach an eighth of it in entries, or a
+    /// quarter of a million ids (kept as strings until then, some 40 bytes each): the
+    /// first run over a large folder or a file of millions of records keeps its entries
+    /// compact too. Each entry is copied about nine times over any run; its coded ids
+    /// are copied as they are, so a fold costs a copy of the table's bytes.
     fn fold_when_large(&mut self) {
-        if self.changes.len() > FOLD_AT.max(self.table.len() / 8)
-            || self.changed_ids > (16 * FOLD_AT).max(self.table.id_ends.len() / 8)
+        if self.changes.len() > FOLD_AT.max(self.table.len() / 8) || self.changed_ids > 4 * FOLD_AT
         {
             self.fold();
         }
@@ -328,7 +399,7 @@ impl Files {
     pub fn remove_ids(&mut self, gone: &BTreeSet<&str>) {
         let holding: Vec<Arc<str>> = self
             .iter()
-            .filter(|(_, entry)| entry.ids().any(|id| gone.contains(id)))
+            .filter(|(_, entry)| entry.ids().any(|id| gone.contains(&*id)))
             .map(|(key, _)| Arc::from(key))
             .collect();
         for key in holding {
@@ -361,13 +432,15 @@ impl Files {
         if self.changes.is_empty() {
             return;
         }
-        let (mut path_bytes, mut ids, mut id_bytes) = (0, 0, 0);
+        let (mut path_bytes, mut id_bytes) = (0, 0);
         for (key, change) in &self.changes {
             path_bytes += key.len();
-            for id in change.iter().flat_map(|file| &file.ids) {
-                ids += 1;
-                id_bytes += id.len();
-            }
+            // At most this much coded: two varints of a byte and the id, mostly less.
+            id_bytes += change
+                .iter()
+                .flat_map(|file| &file.ids)
+                .map(|id| id.len() + 2)
+                .sum::<usize>();
         }
         let old = &self.table;
         let entries = old.len() + self.changes.len();
@@ -375,12 +448,15 @@ impl Files {
             paths: String::with_capacity(old.paths.len() + path_bytes),
             path_ends: Vec::with_capacity(entries),
             infos: Vec::with_capacity(entries),
-            ids: String::with_capacity(old.ids.len() + id_bytes),
-            id_ends: Vec::with_capacity(old.id_ends.len() + ids),
+            ids: Vec::with_capacity(old.ids.len() + id_bytes),
             file_ids: Vec::with_capacity(entries),
         };
         for (key, entry) in self.iter() {
-            table.push(key, entry.info(), entry.ids());
+            match entry {
+                // Unchanged entries keep their coded ids: copied, not decoded again.
+                Entry::Table(old, i) => table.push_coded(key, old.infos[i], old.id_bytes(i)),
+                Entry::Changed(file) => table.push(key, file.info(), file.ids.iter()),
+            }
         }
         table.shrink_to_fit();
         self.table = table;
@@ -690,6 +766,54 @@ mod tests {
             Just(Op::Save),
             Just(Op::Distrust),
         ]
+    }
+
+    fn decoded(coded: &[u8]) -> Vec<String> {
+        let mut decoder = Decoder {
+            rest: coded,
+            current: String::new(),
+        };
+        std::iter::from_fn(|| decoder.next_id().map(str::to_string)).collect()
+    }
+
+    /// Ids that share a prefix cost a few bytes each; ids that share only part of a
+    /// character (`\u{e9}` and `\u{e8}` both start with 0xC3) are cut at a boundary.
+    #[test]
+    fn front_coding_is_small_and_exact() {
+        let ids: Vec<String> = (0..10_000).map(|n| format!("doc-{n:08}")).collect();
+        let mut coded = Vec::new();
+        push_ids(&mut coded, ids.iter());
+        assert!(coded.len() < 4 * ids.len(), "{} bytes", coded.len());
+        assert_eq!(decoded(&coded), ids);
+        let ids = [
+            "\u{e9}t\u{e9}",
+            "\u{e8}re",
+            "\u{e8}",
+            "",
+            "\u{1F600}a",
+            "\u{1F601}",
+            "x",
+        ];
+        let mut coded = Vec::new();
+        push_ids(&mut coded, ids.iter());
+        assert_eq!(decoded(&coded), ids);
+    }
+
+    proptest::proptest! {
+        /// Any ids, in any script, come back as they went in.
+        #[test]
+        fn front_coded_ids_round_trip(ids in proptest::collection::vec("\\PC{0,12}", 0..24)) {
+            let mut coded = Vec::new();
+            push_ids(&mut coded, ids.iter());
+            proptest::prop_assert_eq!(decoded(&coded), ids);
+        }
+
+        /// Bytes it did not write end the decoding; they never panic it.
+        #[test]
+        fn decoding_other_bytes_stops(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            let ids = decoded(&bytes);
+            proptest::prop_assert!(ids.len() <= bytes.len());
+        }
     }
 
     proptest::proptest! {

@@ -646,3 +646,89 @@ fn a_merge_stopped_or_killed_leaves_the_index_as_it_was() {
         assert_eq!(stats["segments"], 1);
     }
 }
+
+/// One step of a scenario: what it changes in an env's files.
+type Step<'a> = Box<dyn Fn(&TestEnv) + 'a>;
+
+/// Which file holds each id, and its title: (id, path, title), sorted.
+fn holdings(env: &TestEnv) -> Vec<(String, String, String)> {
+    let (hits, _) = env.search_json(&["--limit", "100000", "*"]);
+    let mut out: Vec<(String, String, String)> = hits
+        .iter()
+        .map(|h| {
+            let path = h["path"].as_str().unwrap();
+            let name = path.rsplit('/').next().unwrap().to_string();
+            (
+                h["id"].as_str().unwrap().to_string(),
+                name,
+                h["title"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The table of which file holds each id moved to disk after two ids (the debug hook
+/// `TROVE_TEST_OWNERS_LIMIT`) gives the same index, run after run, as the table in memory:
+/// records in two files sharing ids (the newer file wins), a file touched and changed, a
+/// file removed (its shared ids go back to the other), a file cut short.
+#[test]
+fn ids_on_disk_decide_as_ids_in_memory() {
+    let envs = [TestEnv::new(), TestEnv::new()];
+    let lines = |ids: std::ops::Range<usize>, tag: &str| -> String {
+        ids.map(|i| {
+            format!("{{\"id\": \"r{i}\", \"title\": \"{tag} {i} \\u0130stanbul\", \"body\": \"record {i} of {tag}\"}}\n")
+        })
+        .collect()
+    };
+    let steps: Vec<Step> = vec![
+        Box::new(|env| {
+            env.write("recs/a.jsonl", lines(0..40, "alpha"));
+            env.write("recs/b.jsonl", lines(30..60, "beta"));
+            env.write("recs/c.jsonl", lines(55..70, "gamma"));
+            set_mtime(&env.path("recs/a.jsonl"), 1_700_000_000);
+            set_mtime(&env.path("recs/b.jsonl"), 1_700_000_100);
+            set_mtime(&env.path("recs/c.jsonl"), 1_700_000_050);
+        }),
+        Box::new(|env| {
+            env.write("recs/a.jsonl", lines(0..45, "alpha2"));
+            set_mtime(&env.path("recs/a.jsonl"), 1_700_000_200);
+        }),
+        Box::new(|env| {
+            std::fs::remove_file(env.path("recs/a.jsonl")).unwrap();
+            env.write("recs/c.jsonl", lines(50..52, "gamma2"));
+            set_mtime(&env.path("recs/c.jsonl"), 1_700_000_300);
+        }),
+        Box::new(|env| {
+            env.write("recs/d.jsonl", lines(0..80, "delta"));
+            set_mtime(&env.path("recs/d.jsonl"), 1_700_000_050);
+        }),
+    ];
+    for (n, step) in steps.iter().enumerate() {
+        let mut results = Vec::new();
+        for (e, env) in envs.iter().enumerate() {
+            step(env);
+            let mut cmd = env.trove();
+            if e == 1 {
+                cmd.env("TROVE_TEST_OWNERS_LIMIT", "2");
+            }
+            let out = cmd.args(["index", "recs"]).output().unwrap();
+            assert!(out.status.success(), "step {n}: {}", stderr(&out));
+            let check = env.run(&["check"]);
+            assert!(check.status.success(), "step {n}: {}", stderr(&check));
+            results.push(holdings(env));
+        }
+        assert!(!results[0].is_empty());
+        assert_eq!(results[0], results[1], "step {n}");
+    }
+    // The last step: d (older than b) holds what no newer file does.
+    let last = holdings(&envs[1]);
+    assert_eq!(last.len(), 80);
+    assert!(last
+        .iter()
+        .any(|(id, file, _)| id == "r35" && file == "b.jsonl"));
+    assert!(last
+        .iter()
+        .any(|(id, file, _)| id == "r5" && file == "d.jsonl"));
+}

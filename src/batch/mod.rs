@@ -15,6 +15,7 @@
 mod open;
 mod owners;
 mod read;
+mod spill;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -364,7 +365,11 @@ impl Run<'_, '_> {
     /// writes or changes the state.
     fn ensure_owners(&mut self) {
         if !self.owners_built {
-            (self.owners, self.holders) = owners_from(&self.state);
+            let spill = Spill {
+                dir: self.opts.index_dir.clone(),
+                limit: owners_limit(Shares::of(self.opts.memory).owners / OWNER_BYTES),
+            };
+            (self.owners, self.holders) = owners_from(&self.state, Some(spill));
             self.owners_built = true;
         }
     }
@@ -587,7 +592,7 @@ impl Run<'_, '_> {
                     now_wins = self.state.files.get(&w.key).is_some_and(|file| {
                         file.ids().any(|id| {
                             owners
-                                .get(id_key(id))
+                                .get(id_key(&id))
                                 .is_some_and(|o| o.0 != w.key && wins(&me, o))
                         })
                     });
@@ -967,6 +972,14 @@ impl Run<'_, '_> {
                 }
                 self.in_progress.insert(work, r);
             }
+        }
+        if let Some(source) = self.owners.take_error() {
+            // A lookup could not read the ids moved to disk: what it decided may be
+            // wrong, so nothing of this run is committed.
+            return Err(Error::Io {
+                path: self.opts.index_dir.clone(),
+                source,
+            });
         }
         self.trove.flush(&self.writer, &mut self.writes)?;
         self.trove.commit(&mut self.writer, &mut self.state)?;

@@ -2,9 +2,13 @@
 //! (the newer file wins; at equal times the later path), and for ids several files
 //! hold, all of them, so that removing one copy finds another without a scan.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
+use std::io;
+use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::spill::{merged, Spilled};
 use crate::state::State;
 
 /// A file and its modification time: who holds a document.
@@ -19,14 +23,17 @@ pub(super) fn id_key(id: &str) -> u128 {
 
 /// For every id on record, the file that wins it; and, for the ids more than one file
 /// holds, every file that holds them. One pass over the ids on record.
-pub(super) fn owners_from(state: &State) -> (Owners, Holders) {
-    let mut owners = Owners::default();
+pub(super) fn owners_from(state: &State, spill: Option<Spill>) -> (Owners, Holders) {
+    let mut owners = Owners {
+        spill,
+        ..Owners::default()
+    };
     let mut holders: Holders = HashMap::new();
     for (path, file) in state.files.iter() {
         let path: Arc<str> = Arc::from(path);
         let candidate = (path.clone(), file.info().mtime_ns);
         for id in file.ids() {
-            let id = id_key(id);
+            let id = id_key(&id);
             match owners.get(id) {
                 Some(current) => {
                     if current.0 != path {
@@ -48,10 +55,38 @@ pub(super) fn owners_from(state: &State) -> (Owners, Holders) {
     (owners, holders)
 }
 
+/// Bytes an id takes in the arrays.
+pub(super) const OWNER_BYTES: usize = 20;
+
+/// Ids the arrays may hold: `limit`, or in debug builds the number the
+/// `TROVE_TEST_OWNERS_LIMIT` environment variable gives (a test hook: runs over a few
+/// files then go through the file on disk).
+pub(super) fn owners_limit(limit: usize) -> usize {
+    #[cfg(debug_assertions)]
+    if let Some(n) = std::env::var("TROVE_TEST_OWNERS_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return n;
+    }
+    limit
+}
+
+/// Where and when the arrays move to disk.
+pub(super) struct Spill {
+    /// The folder of the unnamed file (the index's: never a tmpfs, which is memory).
+    pub dir: PathBuf,
+    /// Ids the arrays may hold before they are merged into the file on disk.
+    pub limit: usize,
+}
+
 /// Which file's version of each id is in the index: ids sorted in one array and the
 /// owner of each (a number in `files`) in another, 20 bytes an id, and the changes since
 /// the arrays were last built in a map. A map of id to owner took 49 to 98 bytes an id
-/// (and half again while it grew): 1 GB at ten million documents.
+/// (and half again while it grew): 1 GB at ten million documents. Past `Spill::limit`
+/// ids the arrays are merged into a sorted file on disk (`spill`) and emptied, so the
+/// memory stays flat however many ids there are; an id removed that is on disk stays in
+/// the arrays as `REMOVED` until the next merge.
 #[derive(Default)]
 pub(super) struct Owners {
     ids: Vec<u128>,
@@ -65,6 +100,11 @@ pub(super) struct Owners {
     changes: HashMap<u128, Option<u32>>,
     /// The owners (file and modification time) the numbers stand for.
     files: Vec<Owner>,
+    spill: Option<Spill>,
+    disk: Option<Spilled>,
+    /// The first error reading the file on disk (`take_error`): a lookup that could not
+    /// read it answers as if the id were not there, and the run must not commit.
+    error: Cell<Option<io::Error>>,
 }
 
 /// Marks an id removed while the arrays are merged.
@@ -78,9 +118,29 @@ impl Owners {
     pub(super) fn get(&self, id: u128) -> Option<&Owner> {
         let n = match self.changes.get(&id) {
             Some(change) => (*change)?,
-            None => self.owner[self.find(id).ok()?],
+            None => match self.find(id) {
+                Ok(i) => self.owner[i],
+                Err(_) => self.on_disk(id)?,
+            },
         };
         self.files.get(n as usize)
+    }
+
+    /// The number on disk for `id`.
+    fn on_disk(&self, id: u128) -> Option<u32> {
+        match self.disk.as_ref()?.get(id) {
+            Ok(n) => n,
+            Err(e) => {
+                let first = self.error.take().unwrap_or(e);
+                self.error.set(Some(first));
+                None
+            }
+        }
+    }
+
+    /// The error met reading the ids on disk, if any: the run stops before its commit.
+    pub(super) fn take_error(&self) -> Option<io::Error> {
+        self.error.take()
     }
 
     /// Where `id` is in `ids`, or where it would go.
@@ -128,14 +188,16 @@ impl Owners {
         let had = self.get(id).is_some();
         let n = self.number(owner);
         self.changes.insert(id, Some(n));
-        if self.changes.len() > MERGE_AT.max(self.ids.len() / 8) {
+        // The changes alone stay under the limit too (they take more an id).
+        let at = MERGE_AT.max(self.ids.len() / 8);
+        if self.changes.len() > self.spill.as_ref().map_or(at, |s| at.min(s.limit.max(1))) {
             self.merge();
         }
         had
     }
 
     pub(super) fn remove(&mut self, id: u128) {
-        if self.find(id).is_ok() {
+        if self.find(id).is_ok() || self.on_disk(id).is_some() {
             self.changes.insert(id, None);
         } else {
             self.changes.remove(&id);
@@ -167,8 +229,12 @@ impl Owners {
                     self.owner[i] = n;
                     removed |= n == REMOVED;
                 }
-                Err(_) if n != REMOVED => added.push((id, n)),
-                Err(_) => {}
+                // A removal reaches here only for an id on disk (`remove`): kept as a
+                // mark until the arrays are merged into the file.
+                Err(_) => {
+                    removed |= n == REMOVED;
+                    added.push((id, n));
+                }
             }
         }
         added.sort_unstable_by_key(|a| a.0);
@@ -195,7 +261,7 @@ impl Owners {
         if removed {
             let mut kept = 0;
             for j in 0..self.ids.len() {
-                if self.owner[j] != REMOVED {
+                if self.owner[j] != REMOVED || self.on_disk(self.ids[j]).is_some() {
                     self.ids[kept] = self.ids[j];
                     self.owner[kept] = self.owner[j];
                     kept += 1;
@@ -204,7 +270,42 @@ impl Owners {
             self.ids.truncate(kept);
             self.owner.truncate(kept);
         }
+        if self
+            .spill
+            .as_ref()
+            .is_some_and(|s| self.ids.len() > s.limit)
+        {
+            self.spill();
+        }
         self.index();
+    }
+
+    /// Merges the arrays into the file on disk and empties them. When the file cannot
+    /// be written the arrays stay (and grow: correct, only not flat) and no more spills
+    /// are tried.
+    fn spill(&mut self) {
+        let Some(spill) = &self.spill else { return };
+        let memory = self.ids.iter().copied().zip(self.owner.iter().copied());
+        let written = match &self.disk {
+            None => Spilled::write(
+                &spill.dir,
+                memory.filter(|r| r.1 != REMOVED).map(Ok),
+                self.ids.len(),
+            ),
+            Some(disk) => Spilled::write(
+                &spill.dir,
+                merged(disk.records(), memory, REMOVED),
+                disk.len() + self.ids.len(),
+            ),
+        };
+        match written {
+            Ok(disk) => {
+                self.disk = Some(disk);
+                self.ids = Vec::new();
+                self.owner = Vec::new();
+            }
+            Err(_) => self.spill = None,
+        }
     }
 }
 
@@ -257,14 +358,67 @@ mod tests {
         }
     }
 
+    /// Owners whose arrays move to disk past `limit` ids.
+    fn spilling(dir: &tempfile::TempDir, limit: usize) -> Owners {
+        Owners {
+            spill: Some(Spill {
+                dir: dir.path().to_path_buf(),
+                limit,
+            }),
+            ..Owners::default()
+        }
+    }
+
+    /// Thousands of ids through the disk: each found with its owner, removed ones gone.
+    #[test]
+    fn ids_on_disk_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut owners = spilling(&dir, 100);
+        let a: Owner = (Arc::from("/a"), 1);
+        let b: Owner = (Arc::from("/\u{130}"), 2);
+        for n in 0..3000 {
+            assert!(!owners.insert(id_key(&format!("id {n}")), &a));
+        }
+        owners.merge();
+        assert!(
+            owners.disk.as_ref().is_some_and(|d| d.len() > 2000),
+            "spilled"
+        );
+        assert!(owners.ids.len() <= 100);
+        for n in (0..3000).step_by(3) {
+            assert!(owners.insert(id_key(&format!("id {n}")), &b));
+        }
+        for n in (0..3000).step_by(5) {
+            owners.remove(id_key(&format!("id {n}")));
+        }
+        owners.merge();
+        for n in 0..3000 {
+            let want = if n % 5 == 0 {
+                None
+            } else if n % 3 == 0 {
+                Some(&b)
+            } else {
+                Some(&a)
+            };
+            assert_eq!(owners.get(id_key(&format!("id {n}"))), want, "id {n}");
+        }
+        assert!(owners.take_error().is_none());
+    }
+
     proptest! {
-        /// The arrays and their changes act as one map of id to owner, through merges.
+        /// The arrays, their changes and the file on disk act as one map of id to
+        /// owner, through merges and spills.
         #[test]
         fn owners_act_as_a_map(
-            ops in proptest::collection::vec((0u8..3, 0u128..12, 0usize..4, -2i128..2), 0..200)
+            ops in proptest::collection::vec((0u8..3, 0u128..12, 0usize..4, -2i128..2), 0..200),
+            limit in proptest::option::of(0usize..6),
         ) {
             let paths: Vec<Arc<str>> = ["/a", "/b", "/\u{130}", "/\u{65e5}"].into_iter().map(Arc::from).collect();
-            let mut owners = Owners::default();
+            let dir = tempfile::tempdir().unwrap();
+            let mut owners = match limit {
+                Some(limit) => spilling(&dir, limit),
+                None => Owners::default(),
+            };
             let mut model: HashMap<u128, Owner> = HashMap::new();
             for (op, id, file, time) in ops {
                 // Ids spread over the whole range, as hashes are.
@@ -283,6 +437,7 @@ mod tests {
                 }
                 prop_assert!(owners.ids.windows(2).all(|w| w[0] < w[1]));
             }
+            prop_assert!(owners.take_error().is_none());
         }
     }
 }
