@@ -365,9 +365,12 @@ impl Run<'_, '_> {
     /// writes or changes the state.
     fn ensure_owners(&mut self) {
         if !self.owners_built {
+            // Half the owners' share for the arrays, half for the filter of those on disk.
+            let share = Shares::of(self.opts.memory).owners / 2;
             let spill = Spill {
                 dir: self.opts.index_dir.clone(),
-                limit: owners_limit(Shares::of(self.opts.memory).owners / OWNER_BYTES),
+                limit: owners_limit(share / OWNER_BYTES),
+                filter_bytes: share,
             };
             (self.owners, self.holders) = owners_from(&self.state, Some(spill));
             self.owners_built = true;

@@ -78,6 +78,8 @@ pub(super) struct Spill {
     pub dir: PathBuf,
     /// Ids the arrays may hold before they are merged into the file on disk.
     pub limit: usize,
+    /// The most the filter of the ids on disk may take.
+    pub filter_bytes: usize,
 }
 
 /// Which file's version of each id is in the index: ids sorted in one array and the
@@ -291,12 +293,25 @@ impl Owners {
                 &spill.dir,
                 memory.filter(|r| r.1 != REMOVED).map(Ok),
                 self.ids.len(),
+                spill.filter_bytes,
+                None,
             ),
-            Some(disk) => Spilled::write(
-                &spill.dir,
-                merged(disk.records(), memory, REMOVED),
-                disk.len() + self.ids.len(),
-            ),
+            Some(disk) => {
+                let count = disk.len() + self.ids.len();
+                let filter = disk.filter_for(count, spill.filter_bytes).map(|mut f| {
+                    for (id, _) in memory.clone().filter(|r| r.1 != REMOVED) {
+                        f.add(id);
+                    }
+                    f
+                });
+                Spilled::write(
+                    &spill.dir,
+                    merged(disk.records(), memory, REMOVED),
+                    count,
+                    spill.filter_bytes,
+                    filter,
+                )
+            }
         };
         match written {
             Ok(disk) => {
@@ -364,6 +379,7 @@ mod tests {
             spill: Some(Spill {
                 dir: dir.path().to_path_buf(),
                 limit,
+                filter_bytes: 1 << 10,
             }),
             ..Owners::default()
         }
