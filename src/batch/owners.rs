@@ -288,31 +288,28 @@ impl Owners {
     fn spill(&mut self) {
         let Some(spill) = &self.spill else { return };
         let memory = self.ids.iter().copied().zip(self.owner.iter().copied());
-        let written = match &self.disk {
-            None => Spilled::write(
-                &spill.dir,
-                memory.filter(|r| r.1 != REMOVED).map(Ok),
-                self.ids.len(),
-                spill.filter_bytes,
-                None,
-            ),
-            Some(disk) => {
-                let count = disk.len() + self.ids.len();
-                let filter = disk.filter_for(count, spill.filter_bytes).map(|mut f| {
-                    for (id, _) in memory.clone().filter(|r| r.1 != REMOVED) {
-                        f.add(id);
-                    }
-                    f
-                });
-                Spilled::write(
-                    &spill.dir,
-                    merged(disk.records(), memory, REMOVED),
-                    count,
-                    spill.filter_bytes,
-                    filter,
-                )
+        let count = self.disk.as_ref().map_or(0, Spilled::len) + self.ids.len();
+        // The filter of the file before, with the new ids added, while it is large enough.
+        let filter = self.disk.as_ref().and_then(|disk| {
+            let mut filter = disk.filter_for(count, spill.filter_bytes)?;
+            for (id, _) in memory.clone().filter(|r| r.1 != REMOVED) {
+                filter.add(id);
             }
-        };
+            Some(filter)
+        });
+        let older = self
+            .disk
+            .as_ref()
+            .map(Spilled::records)
+            .into_iter()
+            .flatten();
+        let written = Spilled::write(
+            &spill.dir,
+            merged(older, memory, REMOVED),
+            count,
+            spill.filter_bytes,
+            filter,
+        );
         match written {
             Ok(disk) => {
                 self.disk = Some(disk);
