@@ -94,7 +94,7 @@ pub fn check(dir: &Path) -> Result<CheckReport, Error> {
     match State::load_checked(dir) {
         Err(reason) => problems.push(format!(
             "the file state ({}) cannot be read: {reason}; the next `trove index` reads every file again",
-            crate::ingest::walk::STATE_FILE
+            crate::state::FILE_NAME
         )),
         Ok(None) => notes.push("no file state: the next `trove index` reads every file".into()),
         Ok(Some(state)) => {
@@ -116,6 +116,13 @@ pub fn check(dir: &Path) -> Result<CheckReport, Error> {
                 if missing > 0 {
                     problems.push(format!(
                         "{missing} documents the file state records are not in the index"
+                    ));
+                }
+                if let Some(e) = state.files.take_error() {
+                    problems.push(format!(
+                        "the file state ({}) cannot be read: {e}; the next `trove index` stops \
+                         before it commits (`trove index --force` reads every file again)",
+                        crate::state::FILE_NAME
                     ));
                 }
             }

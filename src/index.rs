@@ -29,13 +29,15 @@ pub const MIN_MEMORY_PER_THREAD: usize = 15 * 1024 * 1024;
 /// Files that may sit in an index folder before any index does: the repo's index/
 /// folder holds a .gitignore, and tantivy's own bookkeeping files stay behind when an
 /// index's files are deleted with `rm index/*` or its creation was interrupted.
-const ALLOWED_BEFORE_INDEX: [&str; 8] = [
+const ALLOWED_BEFORE_INDEX: [&str; 10] = [
     ".gitignore",
     ".gitkeep",
     "README.md",
     ".managed.json",
     ".tantivy-meta.lock",
     ".tantivy-writer.lock",
+    "trove-files.bin",
+    "trove-files.bin.tmp",
     "trove-files.json.zst",
     "trove-files.json.zst.tmp",
 ];

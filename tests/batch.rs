@@ -732,3 +732,81 @@ fn ids_on_disk_decide_as_ids_in_memory() {
         .iter()
         .any(|(id, file, _)| id == "r5" && file == "d.jsonl"));
 }
+
+/// The file state's changes folded into an unnamed file during a run (every 7 changes
+/// here, through the debug-only `TROVE_TEST_FOLD_AT`; 65,536 otherwise): a first run and
+/// a run of changes that fold end with the same documents as runs that do not, the next
+/// run reads nothing, `trove check` passes; and kill -9 right after a fold converges.
+#[test]
+fn folds_of_the_file_state_change_nothing_and_survive_a_crash() {
+    let change = |env: &TestEnv| {
+        for i in 0..20 {
+            let path = env.write(
+                &format!("big/{:02}/{i:05}.txt", i % 50),
+                format!("Changed {i}\n\nrewritten{i} text after the first run\n"),
+            );
+            set_mtime(&path, 2_000_000_000);
+        }
+        for i in 20..40 {
+            std::fs::remove_file(env.path(&format!("big/{:02}/{i:05}.txt", i % 50))).unwrap();
+        }
+        for i in 300..320 {
+            env.write(
+                &format!("big/{:02}/{i:05}.txt", i % 50),
+                format!("Document {i}\n\nword{i} added after the first run\n"),
+            );
+        }
+    };
+    let run = |env: &TestEnv, fold: Option<&str>| {
+        let mut cmd = env.trove();
+        if let Some(n) = fold {
+            cmd.env("TROVE_TEST_FOLD_AT", n);
+        }
+        let out = cmd
+            .args(["index", "--commit-every", "50", "big"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    let (folded, plain) = (TestEnv::new(), TestEnv::new());
+    for (env, fold) in [(&folded, Some("7")), (&plain, None)] {
+        write_many(env, "big", 300);
+        run(env, fold);
+        change(env);
+        run(env, fold);
+        let (again, code) = summary(env, &["big"]);
+        assert_eq!((code, again["files"].as_u64()), (0, Some(0)), "{again}");
+        let out = env.run(&["check", "--json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    // Ids come from paths (two folders): the same count, the same answers.
+    for env in [&folded, &plain] {
+        assert_eq!(all_ids(env).len(), 300);
+        for (query, hits) in [
+            ("rewritten7", 1),
+            ("word7", 0),
+            ("word25", 0),
+            ("word310", 1),
+        ] {
+            assert_eq!(env.search_json(&[query]).0.len(), hits, "{query}");
+        }
+    }
+
+    for nth in [1, 4] {
+        let what = format!("state-folded@{nth}");
+        let env = TestEnv::new();
+        write_many(&env, "big", 300);
+        let out = env
+            .trove()
+            .env("TROVE_TEST_FOLD_AT", "7")
+            .env("TROVE_TEST_CRASH_AT", &what)
+            .args(["index", "--commit-every", "100", "big"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.code().is_none(),
+            "{what}: the crash hook did not fire"
+        );
+        converges_after_crash(&env, 300, &what);
+    }
+}

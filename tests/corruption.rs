@@ -114,7 +114,7 @@ fn every_kind_of_damage_is_reported_and_rebuilt() {
 #[test]
 fn a_damaged_state_is_reported_and_mends() {
     let env = env();
-    std::fs::write(env.path("index/trove-files.json.zst"), b"not zstd at all").unwrap();
+    std::fs::write(env.path("index/trove-files.bin"), b"not a state at all").unwrap();
     let (report, code) = check(&env);
     assert_eq!(code, 2, "{report}");
     assert!(

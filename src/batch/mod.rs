@@ -262,7 +262,8 @@ pub fn index_paths(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Resu
     } else {
         opts.paths.clone()
     };
-    let roots_changed = record_roots(&mut state, &asked);
+    // A state in an earlier version's file is written the new way by this run's commit.
+    let roots_changed = record_roots(&mut state, &asked) || state.is_old();
     let mut run = Run {
         trove: &trove,
         writer,
@@ -433,7 +434,7 @@ impl Run<'_, '_> {
             .collect();
         let roots: Vec<String> = paths.iter().map(|p| canonical(p)).collect();
         let known = |k: &str| roots.iter().any(|r| under(k, r));
-        if !self.state.files.iter().any(|(k, _)| known(k)) {
+        if !self.state.files.iter().any(|(k, _)| known(&k)) {
             return Ok(Feed::Walk(paths));
         }
         let mut unreadable: Vec<String> = Vec::new();
@@ -496,7 +497,7 @@ impl Run<'_, '_> {
                 .filter(|k| !found.seen.contains(&path_key(k)))
                 .filter(|k| roots.iter().any(|r| under(k, r)))
                 .filter(|k| !unreadable.iter().any(|u| under(k, u)))
-                .map(Arc::from)
+                .map(|k| Arc::from(&*k))
                 .collect();
             if !gone.is_empty() {
                 self.ensure_owners();

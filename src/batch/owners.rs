@@ -30,7 +30,7 @@ pub(super) fn owners_from(state: &State, spill: Option<Spill>) -> (Owners, Holde
     };
     let mut holders: Holders = HashMap::new();
     for (path, file) in state.files.iter() {
-        let path: Arc<str> = Arc::from(path);
+        let path: Arc<str> = Arc::from(&*path);
         let candidate = (path.clone(), file.info().mtime_ns);
         for id in file.ids() {
             let id = id_key(&id);

@@ -24,8 +24,9 @@ use ignore::WalkBuilder;
 use super::extracted::SkipReason;
 use crate::error::{Error, IngestError};
 
-/// trove's file state beside an index: never a document.
-pub const STATE_FILE: &str = "trove-files.json.zst";
+/// trove's file state beside an index (as written now, and as earlier versions wrote
+/// it): never a document.
+pub const STATE_FILES: [&str; 2] = ["trove-files.bin", "trove-files.json.zst"];
 
 /// How to walk.
 #[derive(Debug, Clone, Default)]
@@ -90,14 +91,17 @@ fn glob_reason(e: &ignore::Error) -> String {
 /// A folder that holds a search index: trove's, or any tantivy index.
 pub fn is_index_folder(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
-        && (dir.join(".managed.json").is_file() || dir.join(STATE_FILE).is_file())
+        && (dir.join(".managed.json").is_file()
+            || STATE_FILES.iter().any(|f| dir.join(f).is_file()))
 }
 
 /// A file of trove's own beside an index (the state, or its temporary file).
 fn is_state_file(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|n| {
-        n.strip_prefix(STATE_FILE)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(".tmp"))
+        STATE_FILES.iter().any(|f| {
+            n.strip_prefix(f)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(".tmp"))
+        })
     })
 }
 
