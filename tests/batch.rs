@@ -488,6 +488,38 @@ fn converges_after_crash(env: &TestEnv, total: usize, what: &str) {
     assert_eq!(again["total_documents"], total, "{what}");
 }
 
+/// After `write_many(env, "big", 300)` and a run: 20 files rewritten (newer times), 20
+/// removed, 20 added; `expect_changed_answers` checks the index holds exactly that.
+fn change_files(env: &TestEnv) {
+    for i in 0..20 {
+        let path = env.write(
+            &format!("big/{:02}/{i:05}.txt", i % 50),
+            format!("Changed {i}\n\nrewritten{i} text after the first run\n"),
+        );
+        set_mtime(&path, 2_000_000_000);
+    }
+    for i in 20..40 {
+        std::fs::remove_file(env.path(&format!("big/{:02}/{i:05}.txt", i % 50))).unwrap();
+    }
+    for i in 300..320 {
+        env.write(
+            &format!("big/{:02}/{i:05}.txt", i % 50),
+            format!("Document {i}\n\nword{i} added after the first run\n"),
+        );
+    }
+}
+
+fn expect_changed_answers(env: &TestEnv, what: &str) {
+    for (query, hits) in [
+        ("rewritten7", 1),
+        ("word7", 0),
+        ("word25", 0),
+        ("word310", 1),
+    ] {
+        assert_eq!(env.search_json(&[query]).0.len(), hits, "{what}: {query}");
+    }
+}
+
 /// `trove index big` with the crash hook set at `at`: the run must end by the signal.
 fn index_until_crash(env: &TestEnv, at: &str, commit_every: &str, what: &str) {
     let out = env
@@ -520,33 +552,10 @@ fn a_crash_during_the_states_own_write_converges() {
         let env = TestEnv::new();
         write_many(&env, "big", 300);
         assert!(env.index(&["big"]).status.success());
-        for i in 0..20 {
-            let path = env.write(
-                &format!("big/{:02}/{i:05}.txt", i % 50),
-                format!("Changed {i}\n\nrewritten{i} text after the first run\n"),
-            );
-            set_mtime(&path, 2_000_000_000);
-        }
-        for i in 20..40 {
-            std::fs::remove_file(env.path(&format!("big/{:02}/{i:05}.txt", i % 50))).unwrap();
-        }
-        for i in 300..320 {
-            env.write(
-                &format!("big/{:02}/{i:05}.txt", i % 50),
-                format!("Document {i}\n\nword{i} added after the first run\n"),
-            );
-        }
+        change_files(&env);
         index_until_crash(&env, &format!("{point}@2"), "10", &what);
         converges_after_crash(&env, 300, &what);
-        for (query, hits) in [
-            ("rewritten7", 1),
-            ("word7", 0),
-            ("word25", 0),
-            ("word310", 1),
-        ] {
-            let (found, _) = env.search_json(&[query]);
-            assert_eq!(found.len(), hits, "{what}: {query}");
-        }
+        expect_changed_answers(&env, &what);
     }
 }
 
@@ -739,24 +748,6 @@ fn ids_on_disk_decide_as_ids_in_memory() {
 /// run reads nothing, `trove check` passes; and kill -9 right after a fold converges.
 #[test]
 fn folds_of_the_file_state_change_nothing_and_survive_a_crash() {
-    let change = |env: &TestEnv| {
-        for i in 0..20 {
-            let path = env.write(
-                &format!("big/{:02}/{i:05}.txt", i % 50),
-                format!("Changed {i}\n\nrewritten{i} text after the first run\n"),
-            );
-            set_mtime(&path, 2_000_000_000);
-        }
-        for i in 20..40 {
-            std::fs::remove_file(env.path(&format!("big/{:02}/{i:05}.txt", i % 50))).unwrap();
-        }
-        for i in 300..320 {
-            env.write(
-                &format!("big/{:02}/{i:05}.txt", i % 50),
-                format!("Document {i}\n\nword{i} added after the first run\n"),
-            );
-        }
-    };
     let run = |env: &TestEnv, fold: Option<&str>| {
         let mut cmd = env.trove();
         if let Some(n) = fold {
@@ -772,7 +763,7 @@ fn folds_of_the_file_state_change_nothing_and_survive_a_crash() {
     for (env, fold) in [(&folded, Some("7")), (&plain, None)] {
         write_many(env, "big", 300);
         run(env, fold);
-        change(env);
+        change_files(env);
         run(env, fold);
         let (again, code) = summary(env, &["big"]);
         assert_eq!((code, again["files"].as_u64()), (0, Some(0)), "{again}");
@@ -782,14 +773,7 @@ fn folds_of_the_file_state_change_nothing_and_survive_a_crash() {
     // Ids come from paths (two folders): the same count, the same answers.
     for env in [&folded, &plain] {
         assert_eq!(all_ids(env).len(), 300);
-        for (query, hits) in [
-            ("rewritten7", 1),
-            ("word7", 0),
-            ("word25", 0),
-            ("word310", 1),
-        ] {
-            assert_eq!(env.search_json(&[query]).0.len(), hits, "{query}");
-        }
+        expect_changed_answers(env, "folded or not");
     }
 
     for nth in [1, 4] {

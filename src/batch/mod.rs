@@ -2,7 +2,7 @@
 //! the rest on every core while tantivy's writer indexes, commit at intervals, and
 //! remove the documents of files that are gone.
 //!
-//! Safety: the per-file state (`state.rs`) is saved under the opstamp of each commit
+//! Safety: the per-file state (`state/`) is saved under the opstamp of each commit
 //! just before the commit. A state that matches the index is trusted for skipping
 //! unchanged files; one that does not (a crash between the two) makes the next run read
 //! every file again, which converges because every write is an upsert by id (a plain
@@ -433,8 +433,21 @@ impl Run<'_, '_> {
             .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
             .collect();
         let roots: Vec<String> = paths.iter().map(|p| canonical(p)).collect();
-        let known = |k: &str| roots.iter().any(|r| under(k, r));
-        if !self.state.files.iter().any(|(k, _)| known(&k)) {
+        // Paths under a root sort together after the root itself and `root/`.
+        let files = &self.state.files;
+        let on_record = |r: &String| {
+            let inside = if r.ends_with('/') {
+                r.clone()
+            } else {
+                format!("{r}/")
+            };
+            files.get(r).is_some()
+                || files
+                    .iter_from(&inside)
+                    .next()
+                    .is_some_and(|(k, _)| k.starts_with(&inside))
+        };
+        if !roots.iter().any(on_record) {
             return Ok(Feed::Walk(paths));
         }
         let mut unreadable: Vec<String> = Vec::new();

@@ -62,14 +62,7 @@ pub(super) const OWNER_BYTES: usize = 20;
 /// `TROVE_TEST_OWNERS_LIMIT` environment variable gives (a test hook: runs over a few
 /// files then go through the file on disk).
 pub(super) fn owners_limit(limit: usize) -> usize {
-    #[cfg(debug_assertions)]
-    if let Some(n) = std::env::var("TROVE_TEST_OWNERS_LIMIT")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
-        return n;
-    }
-    limit
+    crate::state::test_limit("TROVE_TEST_OWNERS_LIMIT", limit)
 }
 
 /// Where and when the arrays move to disk.

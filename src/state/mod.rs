@@ -14,6 +14,7 @@ use std::collections::{btree_map, BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::iter::Peekable;
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -116,14 +117,19 @@ const FOLD_AT: usize = if cfg!(test) { 3 } else { 1 << 16 };
 /// `FOLD_AT`, or in debug builds the number the `TROVE_TEST_FOLD_AT` environment
 /// variable gives (a test hook: runs over a few files then fold).
 fn fold_at() -> usize {
+    test_limit("TROVE_TEST_FOLD_AT", FOLD_AT)
+}
+
+/// `limit`, or in debug builds the number the environment variable `var` gives: the
+/// shape of the hooks that let tests reach a size's code paths with a few files.
+pub(crate) fn test_limit(var: &str, limit: usize) -> usize {
     #[cfg(debug_assertions)]
-    if let Some(n) = std::env::var("TROVE_TEST_FOLD_AT")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
+    if let Some(n) = std::env::var(var).ok().and_then(|v| v.parse().ok()) {
         return n;
     }
-    FOLD_AT
+    #[cfg(not(debug_assertions))]
+    let _ = var;
+    limit
 }
 
 /// One file's entry, where it is kept.
@@ -211,7 +217,7 @@ pub(crate) struct Iter<'a> {
     table: Option<Arc<Table>>,
     /// The next entry of `table`.
     next: usize,
-    changes: Peekable<btree_map::Iter<'a, Arc<str>, Option<FileState>>>,
+    changes: Peekable<btree_map::Range<'a, Arc<str>, Option<FileState>>>,
 }
 
 impl Iter<'_> {
@@ -283,8 +289,32 @@ impl Files {
             block: 0,
             table: None,
             next: 0,
-            changes: self.changes.iter().peekable(),
+            changes: self.changes.range::<str, _>(..).peekable(),
         }
+    }
+
+    /// The entries from the first at or after `key`, in path order: one block read to
+    /// find where to start.
+    pub fn iter_from(&self, key: &str) -> Iter<'_> {
+        let start = self.disk.as_ref().and_then(|d| d.block_of(key));
+        let mut iter = Iter {
+            files: self,
+            block: start.unwrap_or(0),
+            table: None,
+            next: 0,
+            changes: self
+                .changes
+                .range::<str, _>((Bound::Included(key), Bound::Unbounded))
+                .peekable(),
+        };
+        if start.is_some() {
+            if let Some(table) = iter.on_disk() {
+                iter.next = (0..table.len())
+                    .find(|&i| table.path(i) >= key)
+                    .unwrap_or(table.len());
+            }
+        }
+        iter
     }
 
     #[cfg(test)]
@@ -736,6 +766,36 @@ mod tests {
         let listed: Vec<String> = state.files.iter().map(|(k, _)| k.into_owned()).collect();
         assert_eq!(listed, model.keys().cloned().collect::<Vec<_>>());
         assert!(state.files.take_error().is_none());
+
+        // Listing from a key, with changes on top of the disk: as the model's range.
+        let mut state = state;
+        let keys: Vec<String> = model.keys().cloned().collect();
+        for key in keys.iter().step_by(7) {
+            state.files.remove(&Arc::from(key.as_str()));
+            model.remove(key);
+        }
+        for n in 0..500 {
+            let key = format!("/d/{n:05}.new");
+            state.files.insert(Arc::from(key.as_str()), file(&["x"], n));
+            model.insert(key, file(&["x"], n));
+        }
+        let mut starts = vec![String::new(), "/d/".into(), "\u{10ffff}".into()];
+        starts.extend(keys.iter().step_by(97).cloned());
+        starts.extend(keys.iter().step_by(89).map(|k| format!("{k}\0")));
+        for start in &starts {
+            let from: Vec<String> = state
+                .files
+                .iter_from(start)
+                .take(50)
+                .map(|(k, _)| k.into_owned())
+                .collect();
+            let want: Vec<String> = model
+                .range::<str, _>((Bound::Included(start.as_str()), Bound::Unbounded))
+                .take(50)
+                .map(|(k, _)| k.clone())
+                .collect();
+            assert_eq!(from, want, "from {start:?}");
+        }
     }
 
     /// A state file damaged anywhere is refused when it is loaded (checksums of the

@@ -80,15 +80,8 @@ impl Table {
         let mut table = Table::default();
         let mut path = String::new();
         while !bytes.is_empty() {
-            let (shared, rest) = read_varint::<usize>(bytes)?;
-            let (len, rest) = read_varint::<usize>(rest)?;
-            let suffix = std::str::from_utf8(rest.get(..len)?).ok()?;
-            if shared > path.len() || !path.is_char_boundary(shared) {
-                return None;
-            }
-            path.truncate(shared);
-            path.push_str(suffix);
-            let rest = &rest[len..];
+            // A path is front-coded as an id is.
+            let rest = &bytes[next_id(bytes, &mut path)?..];
             let (size, rest) = read_varint::<u64>(rest)?;
             let (mtime, rest) = read_varint::<u128>(rest)?;
             let (hash, rest) = match rest.split_first()? {
