@@ -318,8 +318,9 @@ impl<'a> Session<'a> {
 
     /// The hits from `offset` to `offset + limit` by score, and how many matched: the
     /// same documents whatever the index's segments, so that equal scores never let
-    /// the layout decide which hit makes the page. tantivy's ranking (with its
-    /// block-max pruning) is asked for one hit past the page; only when equal scores
+    /// the layout decide which hit makes the page. The ranking (block-max pruning, its
+    /// threshold carried from segment to segment: `top::TopScores`) is asked for one hit
+    /// past the page; only when equal scores
     /// straddle an edge of the page is it taken again with the id as a second key,
     /// among the hits scoring at least the page's lowest score (`top::BestById`, pruned
     /// the same way). The count is its own pass: `Count` alone asks each segment for a
@@ -334,7 +335,11 @@ impl<'a> Session<'a> {
         count: bool,
     ) -> tantivy::Result<(Vec<(f32, DocAddress)>, usize)> {
         let end = offset.saturating_add(limit);
-        let top = self.run(query, &self.page(0, end.saturating_add(1)).order_by_score())?;
+        let docs = usize::try_from(self.searcher.num_docs()).unwrap_or(usize::MAX);
+        let top = self.run(
+            query,
+            &crate::top::TopScores::new(end.saturating_add(1).min(docs)),
+        )?;
         let total = if count {
             self.run(query, &Count)?
         } else {

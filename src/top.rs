@@ -8,8 +8,9 @@
 //! just under the lowest score so far, so that ties are seen) it took 9.3 ms: ties at
 //! every level the threshold passes through are then visited, not only at the last.
 
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
+use std::sync::Mutex;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
@@ -159,6 +160,137 @@ impl Collector for BestById {
     }
 }
 
+/// The `k` best hits by score (equal scores: the lower address first), as tantivy's
+/// top-k by score finds them, with one difference: each segment's block-max pruning
+/// starts from the k-th best score of the segments searched before it, where tantivy
+/// starts every segment from nothing and scores its way to a threshold again (most of
+/// the work of a one-term search over tens of segments).
+pub(crate) struct TopScores {
+    pub k: usize,
+    /// The best scores of the segments searched so far, best first, at most `k`.
+    best: Mutex<Vec<Score>>,
+}
+
+impl TopScores {
+    pub fn new(k: usize) -> TopScores {
+        TopScores {
+            k,
+            best: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Hits must score above this to be among the best `k`.
+    fn threshold(&self) -> Score {
+        let best = self.best.lock().unwrap_or_else(|e| e.into_inner());
+        match best.len() {
+            n if n >= self.k && n > 0 => best[n - 1],
+            _ => Score::MIN,
+        }
+    }
+
+    fn add(&self, scores: impl Iterator<Item = Score>) {
+        let mut best = self.best.lock().unwrap_or_else(|e| e.into_inner());
+        best.extend(scores);
+        best.sort_by(|a, b| b.total_cmp(a));
+        best.truncate(self.k);
+    }
+}
+
+/// A hit of one segment: the better hit orders greater (higher score, then lower doc),
+/// so that a min-heap's top is the first to drop.
+#[derive(Clone, Copy)]
+struct Hit(Score, DocId);
+
+impl Ord for Hit {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
+    }
+}
+
+impl PartialOrd for Hit {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Hit {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Hit {}
+
+/// Unused: `TopScores` collects a segment whole in `collect_segment`.
+pub(crate) struct TopScoresSegment;
+
+impl SegmentCollector for TopScoresSegment {
+    type Fruit = Vec<(Score, DocAddress)>;
+
+    fn collect(&mut self, _: DocId, _: Score) {}
+
+    fn harvest(self) -> Self::Fruit {
+        Vec::new()
+    }
+}
+
+impl Collector for TopScores {
+    type Fruit = Vec<(Score, DocAddress)>;
+    type Child = TopScoresSegment;
+
+    fn for_segment(&self, _: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<Self::Child> {
+        Ok(TopScoresSegment)
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut all: Self::Fruit = fruits.into_iter().flatten().collect();
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        all.truncate(self.k);
+        Ok(all)
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Fruit> {
+        if self.k == 0 {
+            return Ok(Vec::new());
+        }
+        let start = self.threshold();
+        let mut threshold = start;
+        let mut heap: BinaryHeap<Reverse<Hit>> = BinaryHeap::with_capacity(self.k.min(1 << 16));
+        let alive = reader.alive_bitset();
+        weight.for_each_pruning(start, reader, &mut |doc, score| {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                let hit = Hit(score, doc);
+                if heap.len() < self.k {
+                    heap.push(Reverse(hit));
+                } else if heap.peek().is_some_and(|Reverse(worst)| hit > *worst) {
+                    heap.pop();
+                    heap.push(Reverse(hit));
+                }
+                if heap.len() == self.k {
+                    if let Some(Reverse(worst)) = heap.peek() {
+                        threshold = threshold.max(worst.0);
+                    }
+                }
+            }
+            threshold
+        })?;
+        self.add(heap.iter().map(|Reverse(hit)| hit.0));
+        Ok(heap
+            .into_iter()
+            .map(|Reverse(Hit(score, doc))| (score, DocAddress::new(segment, doc)))
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,8 +301,9 @@ mod tests {
 
     /// Against the whole ranking sorted by hand: documents in several segments (some
     /// deleted), whose texts repeat so that many scores are equal, for every page.
-    #[test]
-    fn the_best_hits_by_score_then_id_whatever_the_segments() {
+    /// 300 documents in several segments, some deleted, whose five texts repeat so
+    /// that many scores are equal; ids out of insertion order, in several scripts.
+    fn tied_index() -> (Index, tantivy::schema::Field) {
         let mut schema = Schema::builder();
         let id = schema.add_text_field("id", STRING | FAST);
         let body = schema.add_text_field("body", TEXT);
@@ -200,6 +333,12 @@ mod tests {
         writer.delete_term(Term::from_field_text(id, "a1"));
         writer.delete_term(Term::from_field_text(id, "b0"));
         writer.commit().unwrap();
+        (index, body)
+    }
+
+    #[test]
+    fn the_best_hits_by_score_then_id_whatever_the_segments() {
+        let (index, body) = tied_index();
         let reader = index.reader().unwrap();
         let searcher = reader.searcher();
         assert!(searcher.segment_readers().len() >= 4);
@@ -241,6 +380,59 @@ mod tests {
                     .collect();
                 let want = &expected[..end.min(expected.len())];
                 assert_eq!(got, want, "{text}, the best {end}");
+            }
+        }
+    }
+
+    /// The threshold carried from segment to segment finds the hits tantivy's top-k by
+    /// score finds, in the same order, for every k: with ties everywhere, deletes, and
+    /// several segments.
+    #[test]
+    fn carrying_the_threshold_finds_what_tantivy_finds() {
+        let (tied, tied_body) = tied_index();
+        // Texts of many lengths and word counts: scores close together, some equal.
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let varied = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = varied.writer_with_num_threads(1, 15_000_000).unwrap();
+        let words = ["oil", "price", "tanker", "sea", "port", "crude", "ship"];
+        for n in 0..1000usize {
+            let text: Vec<&str> = (0..1 + (n * 7) % 97)
+                .map(|i| words[(n * 31 + i * i * 17 + i * n) % words.len()])
+                .collect();
+            writer.add_document(doc!(body => text.join(" "))).unwrap();
+            if n % 170 == 169 {
+                writer.commit().unwrap();
+            }
+        }
+        writer.delete_term(Term::from_field_text(body, "ship"));
+        writer.commit().unwrap();
+        for (index, body) in [(tied, tied_body), (varied, body)] {
+            check_against_tantivy(&index, body);
+        }
+    }
+
+    fn check_against_tantivy(index: &Index, body: tantivy::schema::Field) {
+        let searcher = index.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() >= 4);
+        for text in [
+            "oil",
+            "price",
+            "oil price",
+            "tanker",
+            "oil OR tanker",
+            "nothing",
+        ] {
+            let query = QueryParser::for_index(index, vec![body])
+                .parse_query(text)
+                .unwrap();
+            for k in [0, 1, 2, 5, 11, 59, 60, 61, 250, 400] {
+                let want = searcher
+                    .search(&query, &TopDocs::with_limit(k.max(1)).order_by_score())
+                    .unwrap();
+                let got = searcher.search(&query, &TopScores::new(k)).unwrap();
+                let want = if k == 0 { Vec::new() } else { want };
+                assert_eq!(got, want, "{text}, the best {k}");
             }
         }
     }
