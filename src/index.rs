@@ -9,12 +9,13 @@ use std::time::{Duration, Instant};
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::MmapDirectory;
 use tantivy::directory::META_LOCK;
+use tantivy::index::SegmentId;
 use tantivy::indexer::UserOperation;
 use tantivy::schema::document::Document;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{
-    Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError,
-    Term,
+    Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, SegmentMeta, TantivyDocument,
+    TantivyError, Term,
 };
 
 use crate::article::Article;
@@ -81,6 +82,34 @@ fn merge_policy() -> tantivy::indexer::LogMergePolicy {
     let mut policy = tantivy::indexer::LogMergePolicy::default();
     policy.set_min_num_segments(16);
     policy
+}
+
+/// A segment is in a run's tail when it holds under 1/`TAIL_SHARE` of the documents of
+/// the index's largest segment.
+const TAIL_SHARE: u64 = 16;
+/// More tail segments than this are merged into one after a run.
+const TAIL_MIN: usize = 8;
+
+/// The segments a run leaves in its tail: each commit ends a segment per indexing
+/// thread, and the log merge policy merges 16 of one size at a time, so a long run
+/// leaves a few large segments and tens of small ones of many sizes that never gather
+/// 16 of a size (10,000,000 records: 5 segments of 1.5-2.0M documents and 29 of 900 to
+/// 100,000). A search pays for every segment it opens (its files' footers, its
+/// dictionaries, the pages faulted in: about 38 page faults a segment), so the tail is
+/// merged into one after the run when it has more than `TAIL_MIN` segments: the small
+/// ones only, a fraction of the index's bytes (bench/RESULTS.md, "The tail merge").
+fn tail(metas: &[SegmentMeta]) -> Vec<SegmentId> {
+    let largest = metas.iter().map(|m| u64::from(m.num_docs())).max();
+    let small: Vec<SegmentId> = metas
+        .iter()
+        .filter(|m| largest.is_some_and(|l| u64::from(m.num_docs()) * TAIL_SHARE < l))
+        .map(SegmentMeta::id)
+        .collect();
+    if small.len() > TAIL_MIN {
+        small
+    } else {
+        Vec::new()
+    }
 }
 
 /// Writes handed to tantivy's writer together and in order: one hand-over to its
@@ -698,11 +727,43 @@ impl TroveIndex {
         stop: Option<&AtomicBool>,
         on_wait: &mut dyn FnMut(),
     ) -> Result<Option<usize>> {
+        self.merge_some(
+            &|metas| metas.iter().map(SegmentMeta::id).collect(),
+            wait,
+            stop,
+            on_wait,
+        )
+    }
+
+    /// Merges the small segments a run leaves beside the large ones into one, when
+    /// there are more than `TAIL_MIN` (`tail`); as `merge_all` otherwise.
+    pub(crate) fn merge_tail(
+        &self,
+        wait: Duration,
+        stop: Option<&AtomicBool>,
+        on_wait: &mut dyn FnMut(),
+    ) -> Result<Option<usize>> {
+        self.merge_some(&tail, wait, stop, on_wait)
+    }
+
+    /// Merges the segments `pick` chooses among the searchable ones into one.
+    fn merge_some(
+        &self,
+        pick: &dyn Fn(&[SegmentMeta]) -> Vec<SegmentId>,
+        wait: Duration,
+        stop: Option<&AtomicBool>,
+        on_wait: &mut dyn FnMut(),
+    ) -> Result<Option<usize>> {
         let err = |e| self.index_err(e);
+        // Asked once before the lock (most runs leave nothing to merge), then again
+        // under it: another writer may have changed the segments between.
+        if pick(&self.index.searchable_segment_metas().map_err(err)?).len() < 2 {
+            return Ok(Some(0));
+        }
         let mut writer: IndexWriter<TantivyDocument> =
             self.writer(1, MIN_MEMORY_PER_THREAD, wait, stop, on_wait)?;
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-        let ids = self.index.searchable_segment_ids().map_err(err)?;
+        let ids = pick(&self.index.searchable_segment_metas().map_err(err)?);
         if ids.len() < 2 {
             return Ok(Some(0));
         }

@@ -553,6 +553,12 @@ pub fn index_summary_line(s: &IndexSummary, index_dir: &Path) -> String {
         Some(n) => line.push_str(&format!("; merged {n} segments into one")),
         None => {}
     }
+    if s.tail_merged_segments > 0 {
+        line.push_str(&format!(
+            "; merged its {} smallest segments into one",
+            s.tail_merged_segments
+        ));
+    }
     if s.interrupted {
         line.push_str("; interrupted (what was read is committed)");
     }

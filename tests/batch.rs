@@ -597,6 +597,52 @@ fn merge_leaves_one_segment_and_changes_no_answer() {
     );
 }
 
+/// The small segments runs leave beside a large one are merged into one once there are
+/// more than 8 of them (each under 1/16 of the largest's documents); segments of one
+/// size are left to the log merge policy, and nothing else changes.
+#[test]
+fn the_small_segments_beside_a_large_one_are_merged_after_a_run() {
+    let env = TestEnv::new();
+    write_many(&env, "docs", 400);
+    let (first, code) = summary(&env, &["--threads", "1", "docs"]);
+    assert_eq!((code, first["tail_merged_segments"].as_u64()), (0, Some(0)));
+    let segments = |env: &TestEnv| -> u64 {
+        let out = env.run(&["stats", "--json"]);
+        let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+        stats["segments"].as_u64().unwrap()
+    };
+    let large = segments(&env);
+    for run in 1..=9 {
+        env.write(
+            &format!("docs/new/{run}.txt"),
+            format!(
+                "Added {run}
+
+later{run} text
+"
+            ),
+        );
+        let (s, code) = summary(&env, &["--threads", "1", "docs"]);
+        assert_eq!((code, s["documents"].as_u64()), (0, Some(1)), "{s}");
+        if run < 9 {
+            assert_eq!(s["tail_merged_segments"], 0, "run {run}: {s}");
+            assert_eq!(segments(&env), large + run, "run {run}");
+        } else {
+            assert_eq!(s["tail_merged_segments"], 9, "{s}");
+            assert_eq!(segments(&env), large + 1);
+        }
+    }
+    assert_eq!(all_ids(&env).len(), 409);
+    for run in 1..=9 {
+        assert_eq!(env.search_json(&[&format!("later{run}")]).0.len(), 1);
+    }
+    let out = env.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (again, code) = summary(&env, &["docs"]);
+    assert_eq!((code, again["files"].as_u64()), (0, Some(0)), "{again}");
+    assert_eq!(again["tail_merged_segments"], 0);
+}
+
 /// SIGTERM or kill -9 while `--merge` merges: the index stays as it was (every id,
 /// checksums whole) and a later `--merge` completes. The delays grow until a run ends
 /// before its signal; some SIGTERM must land during the merge itself (the summary says
