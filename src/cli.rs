@@ -100,8 +100,8 @@ fn first_command(args: &[std::ffi::OsString]) -> Option<&str> {
 }
 
 /// The commands, for `trove man COMMAND`.
-pub const COMMANDS: [&str; 9] = [
-    "index", "search", "parse", "delete", "get", "stats", "check", "eval", "export",
+pub const COMMANDS: [&str; 10] = [
+    "index", "search", "parse", "delete", "get", "stats", "check", "eval", "export", "serve",
 ];
 
 #[derive(Debug, Subcommand)]
@@ -124,6 +124,8 @@ pub enum Command {
     Eval(EvalArgs),
     /// Write every document, or those a query matches, for trove, Quickwit or Elasticsearch
     Export(ExportArgs),
+    /// Answer searches over HTTP: JSON endpoints and a search page (loopback by default)
+    Serve(ServeArgs),
     /// Print shell completions for bash, zsh, fish, elvish or powershell
     Completions {
         #[arg(value_enum)]
@@ -254,6 +256,10 @@ pub struct FilterArgs {
     /// Only documents with this author, whole name, any case (repeatable)
     #[arg(long = "author", value_hint = ValueHint::Other, value_name = "NAME")]
     pub authors: Vec<String>,
+
+    /// Only documents from this site, a host such as bbc.co.uk (`www.` aside; repeatable)
+    #[arg(long = "site", value_hint = ValueHint::Other, value_name = "HOST")]
+    pub sites: Vec<String>,
 }
 
 impl FilterArgs {
@@ -264,6 +270,7 @@ impl FilterArgs {
             || !self.sources.is_empty()
             || !self.publishers.is_empty()
             || !self.authors.is_empty()
+            || !self.sites.is_empty()
     }
 }
 
@@ -276,6 +283,7 @@ impl From<&FilterArgs> for QueryOptions {
             sources: f.sources.clone(),
             publishers: f.publishers.clone(),
             authors: f.authors.clone(),
+            sites: f.sites.clone(),
             ..QueryOptions::default()
         }
     }
@@ -315,6 +323,18 @@ pub struct CheckArgs {
     /// Print the report as JSON: {"ok", "documents", "problems", "notes"}
     #[arg(long = "json")]
     pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The address and port to listen on (port 0: any free port, printed at start)
+    #[arg(long = "listen", value_name = "ADDR", default_value = "127.0.0.1:7700")]
+    pub listen: std::net::SocketAddr,
+
+    /// Allow an address other than loopback: there is no authentication, so put a
+    /// reverse proxy in front
+    #[arg(long = "allow-remote")]
+    pub allow_remote: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -592,7 +612,7 @@ fn sort_parser() -> impl TypedValueParser<Value = Sort> {
         PossibleValue::new("oldest").hide(true),
         PossibleValue::new("newest").hide(true),
     ])
-    .try_map(|s| parse_sort(&s))
+    .try_map(|s| Sort::parse(&s))
 }
 
 /// `--fields`: the hit fields, which completions offer.
@@ -603,15 +623,6 @@ fn fields_parser() -> PossibleValuesParser {
             .copied()
             .chain(["query_id"]),
     )
-}
-
-fn parse_sort(text: &str) -> Result<Sort, String> {
-    match text {
-        "score" | "relevance" => Ok(Sort::Score),
-        "date" | "+date" | "oldest" => Ok(Sort::Date),
-        "-date" | "newest" => Ok(Sort::DateDesc),
-        other => Err(format!("unknown order {other:?}: use score, date or -date")),
-    }
 }
 
 impl SearchArgs {

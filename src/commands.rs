@@ -20,7 +20,7 @@ use trove::{term, TroveIndex};
 
 use crate::cli::{
     CheckArgs, ColorChoice, DeleteArgs, EvalArgs, ExportArgs, GetArgs, IndexArgs, Output,
-    ParseArgs, SearchArgs, StatsArgs,
+    ParseArgs, SearchArgs, ServeArgs, StatsArgs,
 };
 use crate::reporter::IndexReporter;
 
@@ -573,6 +573,42 @@ pub fn stats(index_dir: PathBuf, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let stats = trove::stats::stats(&trove)?;
     print_json_or(args.json, &stats, |out| {
         output::print_stats_human(out, &stats, &index_dir)
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `trove serve`: one line of JSON on stdout once it listens (`{"listening": URL}`), then
+/// it serves until the process is stopped.
+pub fn serve(index_dirs: Vec<PathBuf>, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    if !args.listen.ip().is_loopback() {
+        if !args.allow_remote {
+            anyhow::bail!(
+                "{} is not a loopback address: trove serve has no authentication, so other \
+                 machines could read the whole index; add --allow-remote to do it anyway (and put \
+                 a reverse proxy with authentication in front)",
+                args.listen
+            );
+        }
+        eprintln!(
+            "trove: warning: serving on {} without authentication: anyone who can reach it can read the index",
+            args.listen
+        );
+    }
+    let opts = trove::serve::ServeOptions {
+        index_dirs,
+        listen: args.listen,
+        limits: trove::serve::Limits::default(),
+    };
+    trove::serve::serve(opts, |ready| {
+        if let Some(why) = &ready.not_open {
+            eprintln!(
+                "trove: warning: {} (answering 503 until the index can be opened)",
+                term::message(why)
+            );
+        }
+        let line = serde_json::json!({"listening": format!("http://{}", ready.addr)});
+        let mut out = io::stdout().lock();
+        let _ = writeln!(out, "{line}").and_then(|()| out.flush());
     })?;
     Ok(ExitCode::SUCCESS)
 }

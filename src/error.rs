@@ -98,6 +98,13 @@ pub enum Error {
         source: io::Error,
     },
 
+    #[error("cannot serve on {addr}")]
+    Serve {
+        addr: String,
+        #[source]
+        source: io::Error,
+    },
+
     #[error("invalid query {query:?}: {reason}")]
     Query { query: String, reason: String },
 

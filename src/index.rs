@@ -645,12 +645,25 @@ impl TroveIndex {
             .map_err(|e| self.index_err(e))
     }
 
+    /// A reader that follows the index: reloaded by tantivy when a commit lands
+    /// (it watches meta.json), for a process that searches many times (`trove serve`).
+    pub fn live_reader(&self) -> Result<IndexReader> {
+        self.index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()
+            .map_err(|e| self.index_err(e))
+    }
+
     /// The document with this id, if the last commit holds one.
     pub fn get(&self, id: &str) -> Result<Option<Article>> {
+        self.get_in(&self.reader()?.searcher(), id)
+    }
+
+    /// The document with this id, if the commit `searcher` reads holds one.
+    pub fn get_in(&self, searcher: &tantivy::Searcher, id: &str) -> Result<Option<Article>> {
         use tantivy::collector::TopDocs;
         use tantivy::query::TermQuery;
-        let reader = self.reader()?;
-        let searcher = reader.searcher();
         let query = TermQuery::new(
             Term::from_field_text(self.fields.id, id),
             tantivy::schema::IndexRecordOption::Basic,

@@ -53,6 +53,8 @@ pub mod output;
 pub mod query;
 mod schema;
 pub mod search;
+#[cfg(feature = "serve")]
+pub mod serve;
 mod snippet;
 mod state;
 pub mod stats;

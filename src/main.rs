@@ -53,6 +53,7 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             let dir = one_index(cli.global.index, "export")?;
             guarded(&|| commands::export(dir.clone(), &args))
         }
+        Command::Serve(args) => commands::serve(cli.global.index, &args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "trove", &mut io::stdout());
             Ok(ExitCode::SUCCESS)

@@ -82,7 +82,11 @@ pub fn check_fields(fields: &[String]) -> Result<(), String> {
 }
 
 /// A hit as a JSON object: every field, or only `fields`, plus `query_id` in batch mode.
-fn hit_object(hit: &Hit, fields: Option<&[String]>, query_id: Option<&str>) -> serde_json::Value {
+pub fn hit_object(
+    hit: &Hit,
+    fields: Option<&[String]>,
+    query_id: Option<&str>,
+) -> serde_json::Value {
     let mut value = serde_json::to_value(hit).unwrap_or_default();
     if let serde_json::Value::Object(map) = &mut value {
         if let Some(id) = query_id {

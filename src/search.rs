@@ -38,6 +38,18 @@ pub enum Sort {
     DateDesc,
 }
 
+impl Sort {
+    /// An order as `--sort` and the server's `sort=` name it.
+    pub fn parse(text: &str) -> std::result::Result<Sort, String> {
+        match text {
+            "score" | "relevance" => Ok(Sort::Score),
+            "date" | "+date" | "oldest" => Ok(Sort::Date),
+            "-date" | "newest" => Ok(Sort::DateDesc),
+            other => Err(format!("unknown order {other:?}: use score, date or -date")),
+        }
+    }
+}
+
 /// What `trove search` is asked to do.
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
@@ -141,11 +153,16 @@ pub struct Session<'a> {
 
 impl<'a> Session<'a> {
     pub fn new(trove: &'a TroveIndex) -> Result<Session<'a>> {
-        Ok(Session {
+        Ok(Session::with_searcher(trove, trove.reader()?.searcher()))
+    }
+
+    /// A session over a searcher already open (a server's reader, kept across requests).
+    pub fn with_searcher(trove: &'a TroveIndex, searcher: Searcher) -> Session<'a> {
+        Session {
             trove,
-            searcher: trove.reader()?.searcher(),
+            searcher,
             stats: None,
-        })
+        }
     }
 
     /// Runs `collector` over this index, scoring with the shared statistics if any.
@@ -474,10 +491,24 @@ pub struct MultiSession<'a> {
 
 impl<'a> MultiSession<'a> {
     pub fn new(troves: &'a [TroveIndex]) -> Result<MultiSession<'a>> {
-        let mut sessions = troves
+        let sessions = troves
             .iter()
             .map(Session::new)
             .collect::<Result<Vec<_>>>()?;
+        Ok(MultiSession::of(sessions))
+    }
+
+    /// The indexes `troves` as one, each read by its searcher in `searchers` (same order).
+    pub fn with_searchers(troves: &'a [TroveIndex], searchers: Vec<Searcher>) -> MultiSession<'a> {
+        let sessions = troves
+            .iter()
+            .zip(searchers)
+            .map(|(trove, searcher)| Session::with_searcher(trove, searcher))
+            .collect();
+        MultiSession::of(sessions)
+    }
+
+    fn of(mut sessions: Vec<Session<'a>>) -> MultiSession<'a> {
         if sessions.len() > 1 {
             let stats = Arc::new(CombinedStats {
                 searchers: sessions.iter().map(|s| s.searcher.clone()).collect(),
@@ -486,7 +517,7 @@ impl<'a> MultiSession<'a> {
                 session.stats = Some(Arc::clone(&stats));
             }
         }
-        Ok(MultiSession { sessions })
+        MultiSession { sessions }
     }
 
     pub fn search(&self, opts: &SearchOptions) -> Result<SearchResults> {

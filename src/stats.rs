@@ -63,8 +63,11 @@ fn utc_day(ts: jiff::Timestamp) -> String {
 }
 
 pub fn stats(trove: &TroveIndex) -> Result<Stats> {
-    let reader = trove.reader()?;
-    let searcher = reader.searcher();
+    stats_in(trove, &trove.reader()?.searcher())
+}
+
+/// The statistics of the commit `searcher` reads.
+pub fn stats_in(trove: &TroveIndex, searcher: &tantivy::Searcher) -> Result<Stats> {
     let err = |e| trove.index_err(e);
     let mut per_year: BTreeMap<i16, u64> = BTreeMap::new();
     let mut earliest: Option<jiff::Timestamp> = None;

@@ -141,6 +141,7 @@ fn search_flags_are_honoured_or_refused() {
         ),
         (&["--publisher", "notes daily"], Changes),
         (&["--author", "ann writer"], Changes),
+        (&["--site", "phys.org"], Changes),
         (&["--json"], Changes),
         (&["--format", "csv"], Changes),
         (&["--format", "tsv"], Changes),
@@ -266,6 +267,7 @@ fn other_subcommands_flags_are_honoured_or_refused() {
             ),
             (&["--publisher", "notes daily"], Changes),
             (&["--author", "ann writer"], Changes),
+            (&["--site", "www.phys.org"], Changes),
             (&["--output", "out.jsonl"], Changes),
             (
                 &["--quickwit-config", "qw.yaml"],
@@ -305,6 +307,33 @@ fn other_subcommands_flags_are_honoured_or_refused() {
     let out = env.run(&["delete", "--path", "more"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(env.search_json(&["writer"]).0.len(), 0);
+}
+
+/// `trove serve` runs until it is stopped: what its flags do is checked in tests/serve.rs
+/// (`--listen` on every test's ephemeral port, `--allow-remote`); here, what it refuses
+/// before it starts, and that no flag escapes the two.
+#[test]
+fn serve_flags_are_refused_when_wrong() {
+    let env = TestEnv::new();
+    for args in [
+        &["serve", "--listen", "0.0.0.0:0"][..],
+        &["serve", "--listen", "[::]:0"],
+        &["serve", "--listen", "localhost"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: not refused");
+        assert!(stderr(&out).trim().len() > 10, "{args:?}: no message");
+    }
+    let listed = help_flags(&env, "serve");
+    let known: BTreeSet<String> = ["listen", "allow-remote", "index"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert!(
+        listed.is_subset(&known),
+        "trove serve: flags not in this test: {listed:?}"
+    );
+    assert!(listed.contains("listen") && listed.contains("allow-remote"));
 }
 
 /// `trove index`: each flag changes the run's summary (timings left out), or names the

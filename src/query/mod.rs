@@ -66,6 +66,8 @@ pub struct QueryOptions {
     pub sources: Vec<String>,
     pub publishers: Vec<String>,
     pub authors: Vec<String>,
+    /// Only documents from these sites (hosts, `www.` aside), as `site:` matches.
+    pub sites: Vec<String>,
 }
 
 /// A query ready to run, and what was ignored to make it.
@@ -549,8 +551,19 @@ impl Ctx<'_> {
         filters.extend(any_of(f.source, &self.opts.sources, false));
         filters.extend(any_of(f.publisher_key, &self.opts.publishers, true));
         filters.extend(any_of(f.author_key, &self.opts.authors, true));
+        let sites: Vec<String> = self.opts.sites.iter().map(|s| site_key(s)).collect();
+        filters.extend(any_of(f.site, &sites, false));
         Ok((dates, filters))
     }
+}
+
+/// A site as `site:` stores it: the host lower-cased, without `www.`; a URL's host.
+fn site_key(text: &str) -> String {
+    let text = text.trim();
+    schema::site_of(text).unwrap_or_else(|| {
+        let host = text.to_lowercase();
+        host.strip_prefix("www.").unwrap_or(&host).to_string()
+    })
 }
 
 /// The command line's filters: date bounds, and queries every hit must match.
