@@ -42,7 +42,15 @@ pub struct Listening {
 
 /// Serves until the process ends. `ready` is called once the socket listens.
 pub fn serve(opts: ServeOptions, ready: impl FnOnce(&Listening)) -> Result<()> {
+    // Searches are CPU work: more threads than cores only hold more memory (each
+    // thread's allocator arena and buffers). At 1x, 32 connections: tokio's default of
+    // up to 512 blocking threads 324-359 MB and 4,697 one-term requests/s, p99 25.7 ms;
+    // 2 a core 41-48 MB, 4,321 requests/s, p99 16.7 ms (bench/RESULTS.md, "trove serve").
+    // Requests past them wait for one.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cores)
+        .max_blocking_threads(2 * cores)
         .enable_all()
         .build()
         .map_err(|source| Error::Serve {
