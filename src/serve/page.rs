@@ -26,10 +26,10 @@ const KEPT: [&str; 7] = ["q", "since", "until", "author", "publisher", "site", "
 const STYLE: &str = "body{font:16px/1.45 system-ui,sans-serif;max-width:52rem;margin:1rem auto;padding:0 1rem;color:#222}\
 form{display:flex;flex-wrap:wrap;gap:.4rem;align-items:end}form label{display:flex;flex-direction:column;font-size:.8rem;color:#555}\
 input,select,button{font:inherit;padding:.25rem .4rem}input[name=q]{flex:1 1 20rem}\
-.chart{display:flex;align-items:flex-end;gap:2px;height:5rem;margin:1rem 0 .2rem;overflow-x:auto}\
-.chart a{display:flex;flex-direction:column;justify-content:flex-end;min-width:1.1rem;height:100%;text-decoration:none}\
+.chart{display:flex;align-items:flex-end;gap:3px;height:6rem;margin:1rem 0 .2rem;overflow-x:auto}\
+.chart a{display:flex;flex-direction:column;justify-content:flex-end;min-width:2.4rem;height:100%;text-decoration:none}\
 .chart span{display:block;background:#6a8fbf}.chart a:hover span,.chart a.on span{background:#c0392b}\
-.years{display:flex;justify-content:space-between;font-size:.75rem;color:#666}\
+.chart small{font-size:.7rem;color:#666;text-align:center}\
 ol.hits{padding-left:1.6rem}ol.hits li{margin:1rem 0}.meta{font-size:.85rem;color:#555}\
 mark{background:#fde68a;padding:0}nav{display:flex;gap:1rem;margin:1.5rem 0}.problem{color:#a00}\
 pre.body{white-space:pre-wrap;font:inherit}";
@@ -234,19 +234,12 @@ fn chart(asked: &Asked, stats: &Stats) -> String {
         let height = (count * 100).div_ceil(most).max(2);
         let _ = write!(
             bars,
-            "<a href=\"{}\" title=\"{year}: {count} documents\"{}><span style=\"height:{height}%\"></span></a>",
+            "<a href=\"{}\" title=\"{year}: {count} documents\"{}><span style=\"height:{height}%\"></span><small>{year}</small></a>",
             href(&target),
             if on { " class=\"on\"" } else { "" },
         );
     }
     bars.push_str("</div>");
-    if let (Some(first), Some(last)) = (stats.per_year.keys().next(), stats.per_year.keys().last())
-    {
-        let _ = write!(
-            bars,
-            "<div class=\"years\"><span>{first}</span><span>{last}</span></div>"
-        );
-    }
     bars
 }
 
