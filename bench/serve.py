@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -81,6 +82,35 @@ def parse_wrk(text):
     return out
 
 
+def documents(trove, index):
+    out = subprocess.run([trove, "--index", str(index), "stats", "--json"], capture_output=True,
+                         text=True, check=True).stdout
+    return json.loads(out)["documents"]
+
+
+def load(url, pid, work, seconds, into):
+    """wrk against `url`: each query kind at 1 and 32 connections, into `into`."""
+    for kind, queries in QUERIES.items():
+        paths = ["/api/search?" + urllib.parse.urlencode({"q": q}) for q in queries]
+        script = work / "paths.lua"
+        script.write_text(
+            "local paths = {" + ", ".join(json.dumps(p) for p in paths) + "}\n"
+            "local i = 0\n"
+            "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n")
+        # Warm the page cache and the server's reader.
+        subprocess.run(["wrk", "-t1", "-c1", "-d2s", "-s", str(script), url],
+                       stdout=subprocess.DEVNULL, check=True)
+        for conns in CONNECTIONS:
+            threads = min(2, conns)
+            out = subprocess.run(["wrk", f"-t{threads}", f"-c{conns}", f"-d{seconds}s",
+                                  "--latency", "--timeout", "10s", "-s", str(script), url],
+                                 capture_output=True, text=True, check=True).stdout
+            r = parse_wrk(out)
+            r["server_rss_mb"] = round(rss_kb(pid) / 1024, 1)
+            into[f"{kind}, {conns} connections"] = r
+            log(kind, conns, r)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=int, default=10, help="each wrk run's length (default 10)")
@@ -98,31 +128,54 @@ def main():
     index = work / "index"
     log("indexing", corpus)
     subprocess.run([trove, "--index", str(index), "index", "-q", str(corpus)], check=True)
+    before = documents(trove, index)
+    results = {"host": os.uname().nodename, "cores": os.cpu_count(), "seconds": args.seconds,
+               "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "http": {},
+               "http while --watch indexes": {}, "cli": {}}
     server = subprocess.Popen([trove, "--index", str(index), "serve", "--listen", "127.0.0.1:0"],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         url = json.loads(server.stdout.readline())["listening"]
-        results = {"host": os.uname().nodename, "cores": os.cpu_count(), "seconds": args.seconds,
-                   "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "http": {}, "cli": {}}
-        for kind, queries in QUERIES.items():
-            paths = ["/api/search?" + urllib.parse.urlencode({"q": q}) for q in queries]
-            script = work / "paths.lua"
-            script.write_text(
-                "local paths = {" + ", ".join(json.dumps(p) for p in paths) + "}\n"
-                "local i = 0\n"
-                "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n")
-            # Warm the page cache and the server's stats.
-            subprocess.run(["wrk", "-t1", "-c1", "-d2s", "-s", str(script), url],
-                           stdout=subprocess.DEVNULL, check=True)
-            for conns in CONNECTIONS:
-                threads = min(2, conns)
-                out = subprocess.run(["wrk", f"-t{threads}", f"-c{conns}", f"-d{args.seconds}s",
-                                      "--latency", "--timeout", "10s", "-s", str(script), url],
-                                     capture_output=True, text=True, check=True).stdout
-                r = parse_wrk(out)
-                r["server_rss_mb"] = round(rss_kb(server.pid) / 1024, 1)
-                results["http"][f"{kind}, {conns} connections"] = r
-                log(kind, conns, r)
+        load(url, server.pid, work, args.seconds, results["http"])
+    finally:
+        server.kill()
+        server.wait()
+    # Again while the server's --watch indexes a folder being written to: 20 files a
+    # second, copies of the corpus's Reuters files under new names.
+    incoming = work / "incoming"
+    incoming.mkdir()
+    sources = sorted((corpus / "reuters").rglob("*.txt"))[:5000]
+    server = subprocess.Popen([trove, "--index", str(index), "serve", "--listen", "127.0.0.1:0",
+                               "--watch", str(incoming)],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    stop = threading.Event()
+    written = [0]
+
+    def writer():
+        while not stop.is_set() and written[0] < len(sources):
+            src = sources[written[0]]
+            (incoming / f"n{written[0]:05d}-{src.name}").write_bytes(src.read_bytes())
+            written[0] += 1
+            time.sleep(0.05)
+
+    try:
+        url = json.loads(server.stdout.readline())["listening"]
+        thread = threading.Thread(target=writer, daemon=True)
+        thread.start()
+        load(url, server.pid, work, args.seconds, results["http while --watch indexes"])
+        stop.set()
+        thread.join()
+        results["files written while loaded"] = written[0]
+    finally:
+        # SIGTERM: the watch's run in progress commits, then the server ends.
+        server.terminate()
+        try:
+            server.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    results["documents indexed by the watch"] = documents(trove, index) - before
+    try:
         # The same queries as whole processes, and in one process.
         for kind, queries in QUERIES.items():
             times = []
@@ -148,8 +201,6 @@ def main():
         (HERE / "serve.json").write_text(json.dumps(results, indent=1) + "\n")
         print(json.dumps(results, indent=1))
     finally:
-        server.kill()
-        server.wait()
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

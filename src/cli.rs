@@ -335,6 +335,15 @@ pub struct ServeArgs {
     /// reverse proxy in front
     #[arg(long = "allow-remote")]
     pub allow_remote: bool,
+
+    /// Take documents in: `POST /api/documents` with JSON Lines records (one index only)
+    #[arg(long = "allow-write")]
+    pub allow_write: bool,
+
+    /// Also index these files and folders into the (one) index, and keep indexing what
+    /// changes there, as `trove index --watch` does
+    #[arg(long = "watch", value_name = "PATH", num_args = 1..)]
+    pub watch: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -505,6 +514,10 @@ pub struct IndexArgs {
     /// archive done growing, at the cost of rewriting the whole index once
     #[arg(long = "merge")]
     pub merge: bool,
+
+    /// After the run, keep watching the paths and index what changes (Ctrl-C to stop)
+    #[arg(long = "watch", conflicts_with = "merge")]
+    pub watch: bool,
 
     /// Wait up to SECS for another `trove index` to release the index
     #[arg(long = "wait", value_name = "SECS", default_value = "0", value_parser = parse_seconds)]

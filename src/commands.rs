@@ -16,6 +16,7 @@ use trove::export::{self, ExportError};
 use trove::ingest::{self, FileOutcome, Item};
 use trove::output::{self, Style};
 use trove::search::{MultiSession, SearchResults};
+use trove::watch::WatchEvent;
 use trove::{term, TroveIndex};
 
 use crate::cli::{
@@ -76,20 +77,62 @@ pub fn index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
     install_stop_handler(stop.clone());
     opts.stop = Some(stop);
 
+    if args.watch && (opts.paths.is_empty() || opts.paths.iter().any(|p| p.as_os_str() == "-")) {
+        anyhow::bail!("--watch needs the files and folders to watch, named (not standard input)");
+    }
     let show_progress = !args.quiet && !args.json && io::stderr().is_terminal();
     let mut reporter = IndexReporter::new(args.verbose, args.quiet, show_progress);
     let result = trove::index_paths(&opts, &mut |event| reporter.event(event));
     reporter.finish();
     let summary = result.with_context(|| format!("indexing into {}", index_dir.display()))?;
-    if args.json {
-        let mut out = io::stdout().lock();
-        ignore_closed_pipe(
-            serde_json::to_writer(&mut out, &summary)
-                .map_err(io::Error::other)
-                .and_then(|()| writeln!(out)),
-        )?;
-    } else if !args.quiet {
-        eprintln!("{}", output::index_summary_line(&summary, &index_dir));
+    let report = |summary: &trove::IndexSummary| -> anyhow::Result<()> {
+        if args.json {
+            let mut out = io::stdout().lock();
+            ignore_closed_pipe(
+                serde_json::to_writer(&mut out, summary)
+                    .map_err(io::Error::other)
+                    .and_then(|()| writeln!(out))
+                    .and_then(|()| out.flush()),
+            )
+        } else {
+            if !args.quiet {
+                eprintln!("{}", output::index_summary_line(summary, &index_dir));
+            }
+            Ok(())
+        }
+    };
+    report(&summary)?;
+    if args.watch && !summary.interrupted {
+        let mut reporter = IndexReporter::new(args.verbose, args.quiet, false);
+        let mut said = Ok(());
+        trove::watch::watch(
+            &opts,
+            trove::watch::WatchOptions::default(),
+            &mut |event| reporter.event(event),
+            &mut |told| match told {
+                WatchEvent::Watching { roots } if !args.quiet => eprintln!(
+                    "trove: watching {} for changes (Ctrl-C to stop)",
+                    roots
+                        .iter()
+                        .map(|r| term::path(r))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                WatchEvent::Changed { lost: true, .. } => eprintln!(
+                    "trove: warning: change notices were lost (the kernel's queue overflowed): \
+                     every file is checked again"
+                ),
+                WatchEvent::Ran(summary) if said.is_ok() => said = report(summary),
+                WatchEvent::Failed(e) => eprintln!(
+                    "trove: {}; trying again at the next change",
+                    term::message(&trove::error::display_chain(e))
+                ),
+                _ => {}
+            },
+        )
+        .with_context(|| format!("watching for {}", index_dir.display()))?;
+        said?;
+        return Ok(ExitCode::from(130));
     }
     Ok(if summary.interrupted {
         ExitCode::from(130)
@@ -237,9 +280,9 @@ pub fn parse(args: ParseArgs) -> anyhow::Result<ExitCode> {
         .partition(|p| p.as_os_str() == STDIN_PATH);
     if !stdin.is_empty() {
         let path = Path::new(STDIN_PATH);
-        if let Err(e) =
-            ingest::read_stdin(&mut |item| print(path, item, &mut documents, &mut errors))
-        {
+        if let Err(e) = ingest::read_piped(None, &mut |item| {
+            print(path, item, &mut documents, &mut errors)
+        }) {
             errors += 1;
             eprintln!("trove: {}", term::message(&display_chain(&e)));
         }
@@ -594,10 +637,58 @@ pub fn serve(index_dirs: Vec<PathBuf>, args: &ServeArgs) -> anyhow::Result<ExitC
             args.listen
         );
     }
+    if !args.watch.is_empty() {
+        let [dir] = index_dirs.as_slice() else {
+            anyhow::bail!("--watch indexes into one index: give one --index");
+        };
+        if args.watch.iter().any(|p| p.as_os_str() == "-") {
+            anyhow::bail!(
+                "--watch needs the files and folders to watch, named (not standard input)"
+            );
+        }
+        let mut opts = IndexOptions::new(dir.clone(), args.watch.clone());
+        let stop = Arc::new(AtomicBool::new(false));
+        install_stop_handler(stop.clone());
+        opts.stop = Some(stop);
+        // Indexing beside the server: its first run, then the watch; the process ends
+        // when a stop (Ctrl-C, SIGTERM) has let the run in progress commit.
+        std::thread::spawn(move || {
+            let said = |summary: &trove::IndexSummary| {
+                eprintln!("{}", output::index_summary_line(summary, &opts.index_dir));
+            };
+            match trove::index_paths(&opts, &mut |_| {}) {
+                Ok(summary) => said(&summary),
+                Err(e) => eprintln!("trove: {}", term::message(&trove::error::display_chain(&e))),
+            }
+            let watched = trove::watch::watch(
+                &opts,
+                trove::watch::WatchOptions::default(),
+                &mut |_| {},
+                &mut |told| match told {
+                    WatchEvent::Ran(summary) => said(summary),
+                    WatchEvent::Failed(e) => eprintln!(
+                        "trove: {}; trying again at the next change",
+                        term::message(&trove::error::display_chain(e))
+                    ),
+                    WatchEvent::Changed { lost: true, .. } => eprintln!(
+                        "trove: warning: change notices were lost (the kernel's queue \
+                         overflowed): every file is checked again"
+                    ),
+                    _ => {}
+                },
+            );
+            if let Err(e) = watched {
+                eprintln!("trove: {}", term::message(&trove::error::display_chain(&e)));
+                std::process::exit(2);
+            }
+            std::process::exit(130);
+        });
+    }
     let opts = trove::serve::ServeOptions {
         index_dirs,
         listen: args.listen,
         limits: trove::serve::Limits::default(),
+        allow_write: args.allow_write,
     };
     trove::serve::serve(opts, |ready| {
         if let Some(why) = &ready.not_open {

@@ -60,6 +60,7 @@ mod state;
 pub mod stats;
 pub mod term;
 mod top;
+pub mod watch;
 
 pub use article::{Article, Format};
 pub use batch::{index_paths, Event, IndexOptions, IndexSummary};

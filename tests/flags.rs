@@ -319,13 +319,15 @@ fn serve_flags_are_refused_when_wrong() {
         &["serve", "--listen", "0.0.0.0:0"][..],
         &["serve", "--listen", "[::]:0"],
         &["serve", "--listen", "localhost"],
+        &["serve", "--watch", "-"],
+        &["--index", "a", "--index", "b", "serve", "--watch", "."],
     ] {
         let out = env.run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: not refused");
         assert!(stderr(&out).trim().len() > 10, "{args:?}: no message");
     }
     let listed = help_flags(&env, "serve");
-    let known: BTreeSet<String> = ["listen", "allow-remote", "index"]
+    let known: BTreeSet<String> = ["listen", "allow-remote", "allow-write", "index", "watch"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -422,6 +424,10 @@ fn index_flags_are_honoured_or_refused() {
         (&[], &["--type", "pdf-maybe", "docs"], Refused),
         (&[], &["--max-file-size", "ten", "docs"], Refused),
         (&[], &["nowhere-at-all"], Refused),
+        // A watch runs until stopped (tests/watch.rs); here what it refuses.
+        (&[], &["--watch"], Refused),
+        (&[], &["--watch", "--merge", "docs"], Refused),
+        (&[], &["--watch", "-"], Refused),
     ];
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for (pre, args, expect) in cases {

@@ -199,7 +199,14 @@ fn errors_are_json_with_the_clis_message_and_status() {
 fn the_openapi_description_lists_every_route_and_only_those() {
     let env = TestEnv::new();
     let index = archive(&env);
-    let server = Server::start(&index);
+    let server = Server::start_with(&[
+        "--index",
+        index.to_str().unwrap(),
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--allow-write",
+    ]);
     let spec = server.get("/openapi.json").json();
     assert!(spec["openapi"]
         .as_str()
@@ -227,7 +234,13 @@ fn the_openapi_description_lists_every_route_and_only_those() {
             } else {
                 target
             };
-            let answer = server.call(&method.to_ascii_uppercase(), &target, b"harbour\n");
+            // A body each POST reads: queries, or a record.
+            let body: &[u8] = if path == "/api/documents" {
+                br#"{"id": "posted", "title": "Posted harbour", "body": "A harbour record."}"#
+            } else {
+                b"harbour\n"
+            };
+            let answer = server.call(&method.to_ascii_uppercase(), &target, body);
             assert_eq!(answer.status, 200, "{method} {target}: {}", answer.text());
             let declared = operation["responses"]["200"]["content"]
                 .as_object()
@@ -258,6 +271,10 @@ fn the_openapi_description_lists_every_route_and_only_those() {
             }
         }
     }
+    assert!(
+        paths.contains_key("/api/documents"),
+        "/api/documents described"
+    );
     // What is not described is not served.
     assert_eq!(server.get("/api/search/extra").status, 404);
     assert_eq!(server.call("DELETE", "/api/search?q=x", b"").status, 405);
@@ -465,4 +482,48 @@ fn the_page_searches_filters_pages_and_escapes_every_field() {
         .get("/?q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E")
         .text();
     assert!(!reflected.to_ascii_lowercase().contains("<script"));
+}
+
+#[test]
+fn documents_go_in_only_with_allow_write_and_are_searched_after() {
+    let env = TestEnv::new();
+    let index = archive(&env);
+    let records = "{\"id\": \"n1\", \"title\": \"Zeppelin over the harbour\", \"date\": \"2020-02-02\", \"body\": \"A zeppelin was seen.\"}\n\
+                   not json at all\n\
+                   {\"id\": \"n2\", \"title\": \"Second zeppelin\", \"body\": \"Another zeppelin.\"}\n";
+    {
+        let read_only = Server::start(&index);
+        let answer = read_only.call("POST", "/api/documents", records.as_bytes());
+        assert_eq!(answer.status, 403, "{}", answer.text());
+        assert!(answer.json()["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("--allow-write")));
+    }
+    let server = Server::start_with(&[
+        "--index",
+        index.to_str().unwrap(),
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--allow-write",
+    ]);
+    let answer = server.call("POST", "/api/documents", records.as_bytes());
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let summary = answer.json();
+    // The summary `trove index - --json` prints for the same records.
+    assert_eq!(summary["documents"], 2, "{summary}");
+    assert_eq!(summary["bad_records"], 1, "{summary}");
+    assert_eq!(summary["total_documents"], 28);
+    eventually("the new documents are searched", || {
+        server.get("/api/search?q=zeppelin").json()["total"] == 2
+    });
+    let doc = server.get("/api/doc/n1").json();
+    assert_eq!(doc["title"], "Zeppelin over the harbour");
+    // Nothing else changed: the archive's documents are all still there.
+    assert_eq!(server.get("/api/search?q=ferries").json()["total"], 25);
+    // Over the limit: refused before it is read.
+    assert_eq!(
+        server.head_only("POST", "/api/documents", 5 << 20).status,
+        413
+    );
 }

@@ -72,6 +72,9 @@ pub struct IndexOptions {
     pub limits: Limits,
     /// After the run, merge the index into one segment (`--merge`).
     pub merge: bool,
+    /// What `-` reads instead of standard input: JSON Lines handed over in memory (the
+    /// server's `POST /api/documents`).
+    pub records: Option<Arc<[u8]>>,
 }
 
 impl IndexOptions {
@@ -97,6 +100,7 @@ impl IndexOptions {
             walk: WalkOptions::default(),
             limits: Limits::default(),
             merge: false,
+            records: None,
         }
     }
 }
@@ -303,7 +307,8 @@ impl Run<'_, '_> {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as i128);
         let mut reading = Reading::default();
-        let result = ingest::read_stdin(&mut |item| {
+        let records = self.opts.records.clone();
+        let result = ingest::read_piped(records.as_deref(), &mut |item| {
             if write_error.is_none() && !self.stopped() {
                 if let Err(e) = self.apply_item(path, &key, now, item, &mut reading) {
                     write_error = Some(e);

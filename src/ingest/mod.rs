@@ -817,16 +817,19 @@ pub fn canonical_path(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// JSON Lines from standard input (`trove index -`).
-pub fn read_stdin(sink: &mut dyn FnMut(Item)) -> Result<(), IngestError> {
-    let stdin = std::io::stdin();
+/// JSON Lines from standard input (`trove index -`), or from `given` when there is.
+pub fn read_piped(given: Option<&[u8]>, sink: &mut dyn FnMut(Item)) -> Result<(), IngestError> {
     let mut records = |n: Option<usize>, r: Result<Extracted, String>| {
         sink(match r {
             Ok(doc) => finish(doc, &Origin::Stdin, n, Format::JsonLines),
             Err(reason) => Item::Bad { reason },
         })
     };
-    json::read_lines(stdin.lock(), &mut records).map_err(|source| IngestError::Read {
+    let read = match given {
+        Some(bytes) => json::read_lines(bytes, &mut records),
+        None => json::read_lines(std::io::stdin().lock(), &mut records),
+    };
+    read.map_err(|source| IngestError::Read {
         path: PathBuf::from("-"),
         source,
     })

@@ -4,7 +4,9 @@
 //! 503 while the index cannot be opened or the work outlasts its time.
 
 use std::convert::Infallible;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::PathRejection;
@@ -14,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use super::state::{blocking, json_response, Limits, Opened, Problem, Shared};
+use crate::batch::STDIN_PATH;
 use crate::error::{display_chain, Error};
 use crate::output;
 use crate::query::{QueryOptions, MAX_FUZZY_DISTANCE};
@@ -291,6 +294,62 @@ async fn read_body(body: Body, limits: &Limits) -> Result<Bytes, Problem> {
     }
 }
 
+/// `POST /api/documents`: JSON Lines records in, as `trove index -` reads them, into the
+/// one index under the writer's lock (waiting up to 10 s for another writer); out, the
+/// run's summary as `trove index - --json` prints it.
+pub(crate) async fn documents(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let prepared = async {
+        if !shared.allow_write {
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "this server is read-only: start it with --allow-write to take documents",
+            ));
+        }
+        one_index(&shared, "taking documents")?;
+        refuse_declared_size(&headers, &shared.limits)?;
+        read_body(body, &shared.limits).await
+    };
+    let bytes = match prepared.await {
+        Ok(bytes) => bytes,
+        Err(problem) => return problem.into_response(),
+    };
+    let answer = blocking(&shared, move |shared| {
+        let dir = shared.dirs[0].clone();
+        let mut opts = crate::batch::IndexOptions::new(dir, vec![PathBuf::from(STDIN_PATH)]);
+        opts.records = Some(Arc::from(&bytes[..]));
+        opts.wait = Duration::from_secs(10);
+        let summary = crate::batch::index_paths(&opts, &mut |_| {}).map_err(|e| Problem::of(&e))?;
+        let mut body = serde_json::to_vec(&summary)
+            .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+        body.push(b'\n');
+        Ok(body)
+    })
+    .await;
+    match answer {
+        Ok(body) => json_response(StatusCode::OK, body),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+/// A body declared larger than the limit is refused before it is read.
+fn refuse_declared_size(headers: &HeaderMap, limits: &Limits) -> Result<(), Problem> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.body_bytes as u64) {
+        return Err(Problem::too_large(format!(
+            "the request body is over this server's {} bytes",
+            limits.body_bytes
+        )));
+    }
+    Ok(())
+}
+
 /// The batch's queries: `ID<TAB>QUERY` or `QUERY` (numbered by line), blank lines skipped.
 fn batch_queries(text: &str, limits: &Limits) -> Result<Vec<(String, String)>, Problem> {
     let mut queries = Vec::new();
@@ -328,17 +387,7 @@ pub(crate) async fn batch(
             false,
             shared.several(),
         )?;
-        // A body declared too large is refused before it is read.
-        let declared = headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > shared.limits.body_bytes as u64) {
-            return Err(Problem::too_large(format!(
-                "the request body is over this server's {} bytes",
-                shared.limits.body_bytes
-            )));
-        }
+        refuse_declared_size(&headers, &shared.limits)?;
         let bytes = read_body(body, &shared.limits).await?;
         let text =
             std::str::from_utf8(&bytes).map_err(|_| Problem::bad("the batch is not UTF-8 text"))?;

@@ -30,6 +30,8 @@ pub struct ServeOptions {
     pub index_dirs: Vec<PathBuf>,
     pub listen: SocketAddr,
     pub limits: Limits,
+    /// Take documents in (`POST /api/documents`); read-only without it.
+    pub allow_write: bool,
 }
 
 /// What the server says once it listens, for the program to print.
@@ -69,7 +71,11 @@ async fn run(opts: ServeOptions, ready: impl FnOnce(&Listening)) -> Result<()> {
         .await
         .map_err(listen_err)?;
     let addr = listener.local_addr().map_err(listen_err)?;
-    let shared = Arc::new(Shared::new(opts.index_dirs.clone(), opts.limits));
+    let shared = Arc::new(Shared::new(
+        opts.index_dirs.clone(),
+        opts.limits,
+        opts.allow_write,
+    ));
     let probe = Arc::clone(&shared);
     let not_open = tokio::task::spawn_blocking(move || probe.indexes().err())
         .await

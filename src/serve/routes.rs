@@ -130,6 +130,15 @@ pub(crate) const ROUTES: &[Route] = &[
         make: || post(api::batch),
     },
     Route {
+        method: "post",
+        path: "/api/documents",
+        summary: "JSON Lines records in (as `trove index -` reads them; never a path), into the one index; the run's summary out, as `trove index - --json` prints it. 403 unless the server was started with --allow-write",
+        query: false,
+        search_params: false,
+        content: "application/json",
+        make: || post(api::documents),
+    },
+    Route {
         method: "get",
         path: "/api/doc/{id}",
         summary: "One document, as `trove get --json` prints it (404 when no document has the id)",
@@ -230,6 +239,12 @@ pub fn openapi() -> Value {
                 "413".into(),
                 json_error("a request over the server's limits"),
             );
+            if route.method == "post" && !route.search_params {
+                responses.insert(
+                    "403".into(),
+                    json_error("a read-only server (no --allow-write)"),
+                );
+            }
             responses.insert(
                 "503".into(),
                 json_error("the index cannot be opened, or the work took too long"),
@@ -257,7 +272,7 @@ pub fn openapi() -> Value {
         "info": {
             "title": "trove",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Full-text search over a trove index. Read-only; no authentication: bind it to loopback, or put a reverse proxy in front."
+            "description": "Full-text search over a trove index. Read-only unless started with --allow-write; no authentication: bind it to loopback, or put a reverse proxy in front."
         },
         "paths": paths,
         "components": {"schemas": {"Error": {

@@ -128,16 +128,18 @@ enum Slot {
 /// What every request shares: the indexes (opened on first use, and again after a
 /// failure, so a server started before its index exists answers 503 until it does).
 pub(crate) struct Shared {
-    dirs: Vec<PathBuf>,
+    pub dirs: Vec<PathBuf>,
     pub limits: Limits,
+    pub allow_write: bool,
     slot: Mutex<Slot>,
 }
 
 impl Shared {
-    pub fn new(dirs: Vec<PathBuf>, limits: Limits) -> Shared {
+    pub fn new(dirs: Vec<PathBuf>, limits: Limits, allow_write: bool) -> Shared {
         Shared {
             dirs,
             limits,
+            allow_write,
             slot: Mutex::new(Slot::Closed),
         }
     }
@@ -204,7 +206,8 @@ impl Problem {
             Error::NoIndex { .. }
             | Error::NotAnIndex { .. }
             | Error::SchemaMismatch { .. }
-            | Error::Damaged { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            | Error::Damaged { .. }
+            | Error::Locked { .. } => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         Problem::new(status, display_chain(error))
