@@ -1,8 +1,9 @@
 //! The search page, rendered on the server: a form, ranked hits with their highlights,
 //! the per-year chart (each bar a link that filters by its year), paging. The URL holds
-//! the whole state, so a page can be shared and the back button works; no script runs
-//! (the Content-Security-Policy forbids any), and every value from a document is
-//! escaped, its controls (bidi overrides among them) shown as `\u{..}`.
+//! the whole state, so a page can be shared and the back button works. It works without
+//! JavaScript; its one script (`assets/page.js`, served by trove) only adds conveniences,
+//! and the Content-Security-Policy allows no other (none inline). Every value from a
+//! document is escaped, its controls (bidi overrides among them) shown as `\u{..}`.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -105,7 +106,8 @@ fn html(status: StatusCode, title: &str, body: &str) -> Response {
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <meta name=\"referrer\" content=\"no-referrer\">\
-         <title>{}</title><style>{STYLE}</style></head><body>\n{body}\n</body></html>\n",
+         <title>{}</title><style>{STYLE}</style>\
+         <script src=\"/assets/page.js\" defer></script></head><body>\n{body}\n</body></html>\n",
         esc(title)
     );
     let mut response = (status, page).into_response();
@@ -117,7 +119,7 @@ fn html(status: StatusCode, title: &str, body: &str) -> Response {
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
         ),
     );
     headers.insert(
@@ -403,6 +405,28 @@ pub(crate) async fn doc(
             ),
         ),
     }
+}
+
+/// The page's one script (`/assets/page.js`): served by trove, never inline, so the
+/// Content-Security-Policy can allow scripts from this server only.
+const SCRIPT: &str = include_str!("assets/page.js");
+
+pub(crate) async fn script() -> Response {
+    let mut response = SCRIPT.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=3600"),
+    );
+    response
 }
 
 /// A body's text, escaped line by line (its line breaks kept).

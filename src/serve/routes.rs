@@ -176,6 +176,15 @@ pub(crate) const ROUTES: &[Route] = &[
     },
     Route {
         method: "get",
+        path: "/assets/page.js",
+        summary: "The page's script (conveniences only: the page works without it)",
+        query: false,
+        search_params: false,
+        content: "text/javascript",
+        make: || get(page::script),
+    },
+    Route {
+        method: "get",
         path: "/doc/{id}",
         summary: "One document's stored text as a page",
         query: false,
