@@ -118,16 +118,8 @@ pub fn index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                WatchEvent::Changed { lost: true, .. } => eprintln!(
-                    "trove: warning: change notices were lost (the kernel's queue overflowed): \
-                     every file is checked again"
-                ),
                 WatchEvent::Ran(summary) if said.is_ok() => said = report(summary),
-                WatchEvent::Failed(e) => eprintln!(
-                    "trove: {}; trying again at the next change",
-                    term::message(&trove::error::display_chain(e))
-                ),
-                _ => {}
+                other => warn_of(&other),
             },
         )
         .with_context(|| format!("watching for {}", index_dir.display()))?;
@@ -141,6 +133,21 @@ pub fn index(index_dir: PathBuf, args: IndexArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What a watch says on stderr besides its runs' summaries: lost notices, failed runs.
+fn warn_of(told: &WatchEvent) {
+    match told {
+        WatchEvent::Changed { lost: true, .. } => eprintln!(
+            "trove: warning: change notices were lost (the kernel's queue overflowed): \
+             every file is checked again"
+        ),
+        WatchEvent::Failed(e) => eprintln!(
+            "trove: {}; trying again at the next change",
+            term::message(&display_chain(*e))
+        ),
+        _ => {}
+    }
 }
 
 /// glibc's malloc raises the size from which it maps blocks of their own each time such
@@ -427,13 +434,8 @@ fn batch(session: &MultiSession, args: &SearchArgs, file: &Path) -> anyhow::Resu
     let mut first_table = true;
     for (n, line) in reader.lines().enumerate() {
         let line = line.with_context(|| format!("reading {}", file.display()))?;
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
+        let Some((id, text)) = trove::search::batch_line(n, &line) else {
             continue;
-        }
-        let (id, text) = match line.split_once('\t') {
-            Some((id, q)) => (id.to_string(), q.to_string()),
-            None => ((n + 1).to_string(), line.to_string()),
         };
         let written = match session.search(&args.options(text)) {
             Ok(results) => {
@@ -666,15 +668,7 @@ pub fn serve(index_dirs: Vec<PathBuf>, args: &ServeArgs) -> anyhow::Result<ExitC
                 &mut |_| {},
                 &mut |told| match told {
                     WatchEvent::Ran(summary) => said(summary),
-                    WatchEvent::Failed(e) => eprintln!(
-                        "trove: {}; trying again at the next change",
-                        term::message(&trove::error::display_chain(e))
-                    ),
-                    WatchEvent::Changed { lost: true, .. } => eprintln!(
-                        "trove: warning: change notices were lost (the kernel's queue \
-                         overflowed): every file is checked again"
-                    ),
-                    _ => {}
+                    other => warn_of(&other),
                 },
             );
             if let Err(e) = watched {

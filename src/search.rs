@@ -50,6 +50,20 @@ impl Sort {
     }
 }
 
+/// One line of a batch of queries (`search --batch`, the server's `POST /api/batch`),
+/// the `n`th from 0: `ID<TAB>QUERY`, or `QUERY` numbered by its line; `None` for a
+/// blank line.
+pub fn batch_line(n: usize, line: &str) -> Option<(String, String)> {
+    let line = line.trim_end_matches('\r');
+    if line.trim().is_empty() {
+        return None;
+    }
+    Some(match line.split_once('\t') {
+        Some((id, query)) => (id.to_string(), query.to_string()),
+        None => ((n + 1).to_string(), line.to_string()),
+    })
+}
+
 /// What `trove search` is asked to do.
 #[derive(Debug, Clone)]
 pub struct SearchOptions {

@@ -354,13 +354,8 @@ fn refuse_declared_size(headers: &HeaderMap, limits: &Limits) -> Result<(), Prob
 fn batch_queries(text: &str, limits: &Limits) -> Result<Vec<(String, String)>, Problem> {
     let mut queries = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
+        let Some((id, query)) = crate::search::batch_line(n, line) else {
             continue;
-        }
-        let (id, query) = match line.split_once('\t') {
-            Some((id, q)) => (id.to_string(), q.to_string()),
-            None => ((n + 1).to_string(), line.to_string()),
         };
         check_query_length(&query, limits)?;
         queries.push((id, query));
